@@ -1,0 +1,216 @@
+# Copyright: contributors to the alicloud.kms collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection options every module of the collection shares, and their offline validation.
+
+`connection_argument_spec()` is the argument spec documented by the doc fragment
+alicloud.kms.connection. `connection_settings(params)` checks the non-credential options and returns
+them as plain data; credential options are checked by the credentials module.
+"""
+
+import ipaddress
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+
+DEFAULT_REGION = "cn-hangzhou"
+MAX_RETRIES = 20
+MAX_CONNECT_TIMEOUT = 300
+MAX_READ_TIMEOUT = 3600
+
+# Region ids such as cn-hangzhou, ap-southeast-1, cn-north-2-gov-1 or eu-central-1.
+REGION_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)+$")
+
+# A DNS name or an IPv4 address, with an optional port; the SDK signs this value as the Host header.
+HOST_PATTERN = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+
+
+class OptionError(ValueError):
+    """An option value that is invalid before any request is sent. The message names the option and the fix."""
+
+
+def connection_argument_spec():
+    """Return the argument spec shared by every module, as a new dict the caller may extend."""
+    return dict(
+        access_key=dict(
+            type="str",
+            no_log=False,
+            aliases=["access_key_id"],
+            fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"]),
+        ),
+        secret_key=dict(
+            type="str",
+            no_log=True,
+            aliases=["access_key_secret"],
+            fallback=(env_fallback, ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"]),
+        ),
+        security_token=dict(
+            type="str",
+            no_log=True,
+            fallback=(env_fallback, ["ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"]),
+        ),
+        region=dict(
+            type="str",
+            aliases=["region_id"],
+            fallback=(env_fallback, ["ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"]),
+        ),
+        endpoint=dict(type="str"),
+        validate_certs=dict(type="bool", default=True),
+        ca_bundle=dict(type="path"),
+        connect_timeout=dict(type="float", default=5.0),
+        read_timeout=dict(type="float", default=10.0),
+        retries=dict(type="int", default=5),
+    )
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Validated, credential-free connection options. Timeouts are in seconds."""
+
+    region: str
+    protocol: str
+    endpoint_host: Optional[str]
+    validate_certs: bool
+    ca_bundle: Optional[str]
+    connect_timeout: float
+    read_timeout: float
+    retries: int
+
+    @property
+    def endpoint_url(self):
+        """Return the URL calls go to, for messages."""
+        host = self.endpoint_host or "kms.%s.aliyuncs.com" % self.region
+        return "%s://%s" % (self.protocol, host)
+
+
+def connection_settings(params, default_region=None):
+    """Check the connection options in `params` and return ConnectionSettings. Raises OptionError.
+
+    `default_region` is used when the region option is not set (for example a CLI profile's region).
+    """
+    region = _region(params.get("region"), default_region)
+    protocol, endpoint_host = parse_endpoint(params.get("endpoint"))
+
+    connect_timeout = _bounded_number("connect_timeout", params.get("connect_timeout"), MAX_CONNECT_TIMEOUT)
+    read_timeout = _bounded_number("read_timeout", params.get("read_timeout"), MAX_READ_TIMEOUT)
+    retries = _retries(params.get("retries"))
+
+    validate_certs = params.get("validate_certs", True)
+    ca_bundle = check_ca_bundle(params.get("ca_bundle"))
+
+    return ConnectionSettings(
+        region=region,
+        protocol=protocol,
+        endpoint_host=endpoint_host,
+        validate_certs=validate_certs if validate_certs is not None else True,
+        ca_bundle=ca_bundle,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        retries=retries,
+    )
+
+
+def require_text(name, value):
+    """Return `value` stripped, or raise OptionError when it is empty or only white space."""
+    if value is None:
+        return None
+    text = str(value)
+    if not text.strip():
+        raise OptionError("%s is empty: set it to a value or leave the option out" % name)
+    if text != text.strip():
+        raise OptionError("%s has leading or trailing white space: remove it" % name)
+    return text
+
+
+def parse_endpoint(value):
+    """Split the endpoint option into (protocol, host[:port]).
+
+    A URL gives its scheme; a bare host means https. None means the SDK derives the host from the region.
+    """
+    if value is None:
+        return "https", None
+    text = require_text("endpoint", value)
+
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise OptionError("endpoint %r is not a valid URL: use a form such as "
+                          "https://kms.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8080" % value)
+
+    if parts.scheme not in ("http", "https"):
+        raise OptionError("endpoint %r has the scheme %r: use http:// or https://" % (value, parts.scheme))
+    if not parts.hostname:
+        raise OptionError("endpoint %r has no host: use a form such as https://kms.cn-hangzhou.aliyuncs.com" % value)
+    if parts.username is not None or parts.password is not None:
+        raise OptionError("endpoint %r contains user information: remove it and pass credentials "
+                          "through the credential options" % value)
+    if parts.path not in ("", "/"):
+        raise OptionError("endpoint %r has the path %r: the KMS API is served at /, give only the scheme, "
+                          "host and port" % (value, parts.path))
+    if parts.query or parts.fragment:
+        raise OptionError("endpoint %r has a query or fragment: give only the scheme, host and port" % value)
+    host = _endpoint_host(value, parts.hostname)
+    if port is not None:
+        host = "%s:%d" % (host, port)
+    return parts.scheme, host
+
+
+def _endpoint_host(value, hostname):
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        address = None
+    if address is not None:
+        return "[%s]" % hostname if address.version == 6 else hostname
+
+    if not HOST_PATTERN.match(hostname):
+        raise OptionError("endpoint %r has an invalid host name %r: use a DNS name or an IP address"
+                          % (value, hostname))
+    return hostname
+
+
+def check_ca_bundle(value):
+    """Return the CA bundle path after checking that it is a readable file."""
+    if value is None:
+        return None
+    path = require_text("ca_bundle", value)
+    if not os.path.isfile(path):
+        raise OptionError("ca_bundle %s is not a file: give the path of a PEM file of trusted CA "
+                          "certificates" % path)
+    if not os.access(path, os.R_OK):
+        raise OptionError("ca_bundle %s is not readable by this user: fix its permissions" % path)
+    return path
+
+
+def _region(value, default_region):
+    if value is None:
+        return default_region or DEFAULT_REGION
+    region = require_text("region", value)
+    if not REGION_PATTERN.match(region):
+        raise OptionError("region %r is not a valid region id: use an id such as cn-hangzhou or "
+                          "ap-southeast-1" % value)
+    return region
+
+
+def _bounded_number(name, value, maximum):
+    if value is None:
+        raise OptionError("%s is missing: give a number of seconds" % name)
+    if not 0 < value <= maximum:
+        raise OptionError("%s %s is out of range: give a number of seconds above 0 and at most %d"
+                          % (name, value, maximum))
+    return float(value)
+
+
+def _retries(value):
+    if value is None:
+        raise OptionError("retries is missing: give a whole number from 0 to %d" % MAX_RETRIES)
+    if not 0 <= value <= MAX_RETRIES:
+        raise OptionError("retries %s is out of range: give a whole number from 0 to %d" % (value, MAX_RETRIES))
+    return value

@@ -1,0 +1,70 @@
+# Copyright: contributors to the alicloud.kms collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Retry transient API failures with capped exponential backoff and full jitter.
+
+Only errors classified as retryable (throttling, 5xx, dropped connections, timeouts) are retried.
+Credential, permission and account errors fail at once, because another attempt cannot cure them.
+"""
+
+import random
+import time
+from dataclasses import dataclass
+
+from ansible_collections.alicloud.kms.plugins.module_utils.errors import ApiError
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many times, and for how long, to retry one API call.
+
+    `retries` counts the attempts after the first. Delays are in seconds: the n-th retry waits a random
+    time between 0 and min(max_delay, base_delay * 2**n), unless the server asked for a wait with
+    x-acs-retry-after. No retry starts once `max_elapsed` seconds have passed since the first attempt.
+    """
+
+    retries: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 10.0
+    max_elapsed: float = 60.0
+
+
+def backoff_delay(policy, retry_number, rng=random.random):
+    """Return the full-jitter delay before retry number `retry_number` (counted from 0)."""
+    ceiling = min(policy.max_delay, policy.base_delay * (2 ** retry_number))
+    return rng() * ceiling
+
+
+def call_with_retries(operation, policy, sleep=time.sleep, clock=time.monotonic, rng=random.random):
+    """Call `operation()` until it succeeds or the policy runs out.
+
+    `operation` returns a value or raises ApiError. Returns (value, attempts). Raises the last ApiError,
+    with `attempts` and `elapsed` set, when it is not retryable or the policy is spent.
+    """
+    started = clock()
+    attempt = 0
+
+    while True:
+        attempt += 1
+        try:
+            return operation(), attempt
+        except ApiError as error:
+            elapsed = clock() - started
+            retry_number = attempt - 1
+
+            if not error.retryable:
+                raise _annotate(error, attempt, elapsed, exhausted=False)
+            if retry_number >= policy.retries:
+                raise _annotate(error, attempt, elapsed, exhausted=True)
+
+            delay = error.retry_after if error.retry_after else backoff_delay(policy, retry_number, rng)
+            if elapsed + delay > policy.max_elapsed:
+                raise _annotate(error, attempt, elapsed, exhausted=True)
+
+            sleep(delay)
+
+
+def _annotate(error, attempts, elapsed, exhausted):
+    error.attempts = attempts
+    error.elapsed = elapsed
+    error.exhausted = exhausted and error.retryable
+    return error
