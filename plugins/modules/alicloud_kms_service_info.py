@@ -17,8 +17,13 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
+  check_mode:
+    support: full
+    details: The module only reads, in check mode or not.
+  diff_mode:
+    support: N/A
+    details: The module never changes anything, so it has no diff.
   platform:
     platforms: posix
   action:

@@ -1,0 +1,170 @@
+"""Run the real `ansible` and `ansible-playbook` commands against the KMS emulator.
+
+Every run is scanned for the secrets and tokens the test created: a test fails the moment one of them
+shows up in any output, at any verbosity.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pytest
+
+pytest_plugins = ["kms_emulator.pytest_plugin"]
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS = os.path.join(ROOT, ".build", "collections")
+BIN = os.path.dirname(sys.executable)
+
+# Variables removed from every run, so that the machine's own settings cannot reach a test.
+SCRUBBED_PREFIXES = ("ALIBABA_CLOUD_", "ALICLOUD_", "ANSIBLE_")
+SCRUBBED_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
+                  "NO_PROXY", "no_proxy", "DEBUG")
+
+RECAP = re.compile(r"^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+"
+                   r"failed=(?P<failed>\d+)", re.MULTILINE)
+
+
+@dataclass
+class Keys:
+    """An emulated account and an AccessKey pair of it."""
+
+    account_id: str
+    key_id: str
+    secret: str
+    token: Optional[str] = None
+
+    def env(self):
+        env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": self.key_id, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": self.secret}
+        if self.token:
+            env["ALIBABA_CLOUD_SECURITY_TOKEN"] = self.token
+        return env
+
+
+@dataclass
+class Run:
+    """One finished ansible command."""
+
+    rc: int
+    stdout: str
+    stderr: str
+    result: dict = field(default_factory=dict)
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def recap(self, host="localhost"):
+        for match in RECAP.finditer(self.stdout):
+            if match.group("host") == host:
+                return {name: int(match.group(name)) for name in ("ok", "changed", "failed")}
+        raise AssertionError("no PLAY RECAP line for %s in:\n%s" % (host, self.output))
+
+
+class Ansible:
+    """Runs ansible commands with a clean environment pointed at the emulator."""
+
+    def __init__(self, tmp_path, emulator):
+        self.tmp_path = tmp_path
+        self.emulator = emulator
+        self.secrets = set()
+        self.home = tmp_path / "home"
+        self.home.mkdir()
+        self.runs = 0
+
+    def new_account(self, status="NotEnabled", **account_options):
+        account = self.emulator.add_account(status=status, **account_options)
+        key_id, secret = self.emulator.add_access_key(account.account_id)
+        self.secrets.add(secret)
+        return Keys(account.account_id, key_id, secret)
+
+    def sts_keys(self, account_id, **token_options):
+        key_id, secret, token = self.emulator.issue_sts_token(account_id, **token_options)
+        self.secrets.update((secret, token))
+        return Keys(account_id, key_id, secret, token)
+
+    def base_env(self, extra=None):
+        env = {name: value for name, value in os.environ.items()
+               if not name.startswith(SCRUBBED_PREFIXES) and name not in SCRUBBED_NAMES}
+        env.update(
+            HOME=str(self.home),
+            PATH=BIN + os.pathsep + env.get("PATH", ""),
+            ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_LOCALHOST_WARNING="false",
+            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+            ANSIBLE_RETRY_FILES_ENABLED="false",
+            # The default credential chain must never reach the instance metadata address.
+            ALIBABA_CLOUD_ECS_METADATA_DISABLED="true",
+        )
+        env.update(extra or {})
+        return env
+
+    def module(self, name, args=None, keys=None, env=None, check=False, diff=False, verbosity=0,
+               endpoint=True):
+        """Run `ansible localhost -m alicloud.kms.NAME` and return a Run with the task's result."""
+        args = dict(args or {})
+        if endpoint and "endpoint" not in args:
+            args["endpoint"] = self.emulator.http_url
+        tree = self.tmp_path / ("tree-%d" % self.runs)
+
+        command = [os.path.join(BIN, "ansible"), "localhost", "-m", "alicloud.kms.%s" % name,
+                   "-a", json.dumps(args), "-t", str(tree)]
+        command += self._flags(check, diff, verbosity)
+        run = self._run(command, keys, env)
+
+        result_file = tree / "localhost"
+        if result_file.exists():
+            run.result = json.loads(result_file.read_text())
+        return run
+
+    def playbook(self, text, keys=None, env=None, check=False, diff=False, verbosity=0, inventory=None,
+                 extra_vars=None):
+        """Write `text` to a playbook file, run ansible-playbook on it, and return a Run."""
+        path = self.tmp_path / ("playbook-%d.yml" % self.runs)
+        path.write_text(text)
+
+        command = [os.path.join(BIN, "ansible-playbook"), str(path)]
+        if inventory:
+            inventory_path = self.tmp_path / ("inventory-%d.yml" % self.runs)
+            inventory_path.write_text(inventory)
+            command += ["-i", str(inventory_path)]
+        if extra_vars:
+            vars_path = self.tmp_path / ("vars-%d.json" % self.runs)
+            vars_path.write_text(json.dumps(extra_vars))
+            command += ["-e", "@%s" % vars_path]
+        command += self._flags(check, diff, verbosity)
+        return self._run(command, keys, env)
+
+    def _flags(self, check, diff, verbosity):
+        flags = []
+        if check:
+            flags.append("--check")
+        if diff:
+            flags.append("--diff")
+        if verbosity:
+            flags.append("-" + "v" * verbosity)
+        return flags
+
+    def _run(self, command, keys, env):
+        self.runs += 1
+        extra = dict(keys.env()) if keys else {}
+        extra.update(env or {})
+        completed = subprocess.run(command, env=self.base_env(extra), cwd=str(self.tmp_path),
+                                   capture_output=True, text=True, timeout=300, check=False)
+        run = Run(completed.returncode, completed.stdout, completed.stderr)
+        self.assert_no_secrets(run.output)
+        return run
+
+    def assert_no_secrets(self, text):
+        leaked = [secret for secret in self.secrets if secret and secret in text]
+        assert not leaked, "a secret or token appeared in the output:\n%s" % text
+
+
+@pytest.fixture
+def ansible(tmp_path, emulator):
+    return Ansible(tmp_path, emulator)
