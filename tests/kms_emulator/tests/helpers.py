@@ -46,3 +46,21 @@ def new_account(emulator, **account_options):
     account = emulator.add_account(**account_options)
     key_id, secret = emulator.add_access_key(account.account_id)
     return account, key_id, secret
+
+
+def assume_role_call(emulator, key_id, secret, query, token=None, signature_algorithm=None):
+    """Call STS AssumeRole through tea-openapi's generic client. Return the response body."""
+    from alibabacloud_tea_openapi.client import Client as OpenApiClient
+    from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
+
+    client = OpenApiClient(Config(
+        access_key_id=key_id,
+        access_key_secret=secret,
+        security_token=token,
+        endpoint=emulator.http_endpoint,
+        protocol="http",
+        signature_algorithm=signature_algorithm,
+    ))
+    params = Params(action="AssumeRole", version="2015-04-01", protocol="HTTPS", pathname="/", method="POST",
+                    auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
+    return client.call_api(params, OpenApiRequest(query=query), RuntimeOptions())["body"]
