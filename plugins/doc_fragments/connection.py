@@ -72,7 +72,67 @@ options:
       - Credential, permission and account errors are never retried.
     type: int
     default: 5
+  profile:
+    description:
+      - The name of a profile in the aliyun CLI configuration file O(shared_credentials_file).
+      - Supported modes are C(AK), C(StsToken), C(RamRoleArn) and C(EcsRamRole). The profile's C(region_id)
+        applies unless O(region) is set.
+      - If not set, the value of E(ALIBABA_CLOUD_PROFILE) is used, then E(ALICLOUD_PROFILE).
+      - Setting both O(access_key) and O(profile) as options is an error.
+    type: str
+  shared_credentials_file:
+    description:
+      - The path of the aliyun CLI configuration file that holds O(profile).
+      - If not set, the value of E(ALICLOUD_SHARED_CREDENTIALS_FILE) is used, then C(~/.aliyun/config.json).
+      - Set alone, it selects the file's current profile.
+    type: path
+  ecs_role_name:
+    description:
+      - The name of the RAM role attached to the ECS instance the module runs on. The module reads the role's
+        temporary credentials from the instance metadata service, with a session token and short timeouts.
+      - If not set, the value of E(ALICLOUD_ECS_ROLE_NAME) is used.
+      - E(ALIBABA_CLOUD_ECS_METADATA_ENDPOINT) points this source at another metadata server, such as a test
+        server; it defaults to C(http://100.100.100.200).
+    type: str
+  assume_role:
+    description:
+      - Assume this RAM role through STS with the credentials chosen by the other options, and act as the role.
+      - If not set and E(ALICLOUD_ASSUME_ROLE_ARN) is set, the module assumes that role with the defaults below.
+    type: dict
+    suboptions:
+      role_arn:
+        description:
+          - The ARN of the role, in the form C(acs:ram::<account id>:role/<role name>).
+        type: str
+        required: true
+      session_name:
+        description:
+          - The role session name, 2 to 64 letters, digits or the characters C(.@-_). It appears in ActionTrail.
+          - If not set, C(ansible-alicloud-kms) is used.
+        type: str
+      session_duration:
+        description:
+          - How long the temporary credentials are valid, in seconds, from 900 to 43200.
+        type: int
+        default: 3600
+      policy:
+        description:
+          - A RAM policy document that further limits the role's permissions for this session.
+        type: json
+      external_id:
+        description:
+          - The external id that the role's trust policy requires, if any.
+        type: str
+  sts_endpoint:
+    description:
+      - The STS endpoint that O(assume_role) calls, as a URL or a bare host (which means HTTPS).
+      - If not set, the value of E(ALIBABA_CLOUD_STS_ENDPOINT) is used, then C(https://sts.aliyuncs.com).
+      - O(validate_certs) and O(ca_bundle) apply to it too.
+    type: str
 notes:
+  - Credentials are taken from, in this order, O(access_key) and O(secret_key), O(profile), O(ecs_role_name),
+    and else the default credential chain of alibabacloud-credentials. A source set as an option beats one
+    set only through environment variables. O(assume_role) applies on top of the source chosen.
   - Activation is account-wide. The account is the one the credentials belong to.
 requirements:
   - python >= 3.9

@@ -1,9 +1,10 @@
 # Copyright: contributors to the alicloud.kms collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The KMS API client: the SDK client built from validated settings, with retries and classified errors.
+"""The KMS API client: SDK calls made with retries and classified errors, and counted.
 
 The SDK is imported only when a client is built, so that option errors are reported before the
-import cost and without the SDK installed.
+import cost and without the SDK installed. Credentials are resolved on the first call, because some
+sources (assume role, the ECS instance role) need the network.
 """
 
 from ansible_collections.alicloud.kms.plugins.module_utils.errors import CREDENTIALS, ApiError, classify_exception
@@ -11,6 +12,7 @@ from ansible_collections.alicloud.kms.plugins.module_utils.retry import RetryPol
 
 
 SDK_PACKAGES = "alibabacloud-kms20160120 and alibabacloud-tea-openapi"
+USER_AGENT = "AnsibleCollection/alicloud.kms"
 
 
 class SdkMissing(ImportError):
@@ -18,19 +20,26 @@ class SdkMissing(ImportError):
 
 
 class Sdk:
-    """The SDK classes the client uses, imported once."""
+    """The SDK classes the collection uses, imported once."""
 
     def __init__(self):
+        from alibabacloud_credentials.client import Client as CredentialClient
         from alibabacloud_credentials.exceptions import CredentialException
         from alibabacloud_kms20160120.client import Client
+        from alibabacloud_tea_openapi.client import Client as OpenApiClient
         from alibabacloud_tea_openapi.models import Config
+        from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
         from darabonba.exceptions import RetryError
         from darabonba.runtime import RuntimeOptions
         from Tea.exceptions import TeaException
 
         self.Client = Client
+        self.OpenApiClient = OpenApiClient
         self.Config = Config
+        self.OpenApiRequest = OpenApiRequest
+        self.Params = Params
         self.RuntimeOptions = RuntimeOptions
+        self.CredentialClient = CredentialClient
         self.CredentialException = CredentialException
         # Every exception a call raises for a reply, a transport failure or a credential provider.
         self.errors = (TeaException, RetryError, CredentialException)
@@ -46,75 +55,116 @@ def import_sdk():
                          "'pip install alibabacloud-kms20160120'" % (SDK_PACKAGES, error)) from error
 
 
-class KmsApi:
-    """The two KMS operations the collection uses, each retried by policy and counted.
+class Transport:
+    """Makes SDK calls with the connection settings: TLS, timeouts, retries, counting and classification.
 
-    `attempts` is the number of HTTP requests made so far; `request_id` is the last one the server sent.
+    `attempts` is the number of requests made so far, to every endpoint; `request_id` is the last one
+    a server sent.
     """
+
+    def __init__(self, settings, sleep=None):
+        self.settings = settings
+        self.policy = RetryPolicy(retries=settings.retries)
+        self.attempts = 0
+        self.request_id = None
+        self.sdk = import_sdk()
+        self.runtime = self.sdk.RuntimeOptions(
+            ignore_ssl=not settings.validate_certs,
+            ca=settings.ca_bundle,
+            connect_timeout=self.milliseconds(settings.connect_timeout),
+            read_timeout=self.milliseconds(settings.read_timeout),
+            autoretry=False,
+        )
+        self._sleep = sleep
+
+    @staticmethod
+    def milliseconds(seconds):
+        return int(seconds * 1000)
+
+    def config(self, protocol, endpoint, credentials):
+        """Return an SDK Config for one endpoint with the given credential keyword arguments."""
+        return self.sdk.Config(
+            region_id=self.settings.region,
+            protocol=protocol,
+            endpoint=endpoint,
+            connect_timeout=self.milliseconds(self.settings.connect_timeout),
+            read_timeout=self.milliseconds(self.settings.read_timeout),
+            user_agent=USER_AGENT,
+            **credentials
+        )
+
+    def call(self, action, method, describe_source=None):
+        """Call `method(runtime)` with retries and return what it returns. Raises a classified ApiError.
+
+        `describe_source` names the credentials for a credential provider's own failure.
+        """
+        def attempt():
+            self.attempts += 1
+            try:
+                response = method(self.runtime)
+            except self.sdk.CredentialException as error:
+                source = describe_source() if describe_source else "the credential provider"
+                raise ApiError(kind=CREDENTIALS, code="InvalidCredentials",
+                               message="no usable credentials from %s: %s" % (source, error)) from None
+            except self.sdk.errors as error:
+                raise classify_exception(error) from None
+
+            self.request_id = _request_id(response) or self.request_id
+            return response
+
+        hooks = {"sleep": self._sleep} if self._sleep else {}
+        try:
+            response, _ = call_with_retries(attempt, self.policy, **hooks)
+        except ApiError as error:
+            error.action = error.action or action
+            self.request_id = error.request_id or self.request_id
+            raise
+        return response
+
+
+class KmsApi:
+    """The two KMS operations the collection uses."""
 
     def __init__(self, settings, source, sleep=None):
         self.settings = settings
         self.source = source
-        self.policy = RetryPolicy(retries=settings.retries)
-        self.attempts = 0
-        self.request_id = None
-        self._sleep = sleep
-        self._sdk = import_sdk()
-        self._client, self._runtime = self._build()
+        self.transport = Transport(settings, sleep=sleep)
+        self._client = None
+
+    @property
+    def attempts(self):
+        return self.transport.attempts
+
+    @property
+    def request_id(self):
+        return self.transport.request_id
 
     def describe_account_kms_status(self):
         """Return the account's KMS status string, such as Enabled or NotEnabled."""
-        body = self._call("DescribeAccountKmsStatus", self._client.describe_account_kms_status_with_options)
-        return body.account_status
+        response = self._call("DescribeAccountKmsStatus", "describe_account_kms_status_with_options")
+        return response.body.account_status
 
     def open_kms_service(self):
         """Activate KMS on the account. Raises ApiError, with kind already_done when it was active."""
-        self._call("OpenKmsService", self._client.open_kms_service_with_options)
+        self._call("OpenKmsService", "open_kms_service_with_options")
 
-    def _build(self):
-        sdk = self._sdk
-        settings = self.settings
+    def _call(self, action, method_name):
+        client = self._kms_client()
+        return self.transport.call(action, getattr(client, method_name), describe_source=self.source.describe)
 
-        config = sdk.Config(
-            region_id=settings.region,
-            protocol=settings.protocol,
-            endpoint=settings.endpoint_host,
-            connect_timeout=int(settings.connect_timeout * 1000),
-            read_timeout=int(settings.read_timeout * 1000),
-            user_agent="AnsibleCollection/alicloud.kms",
-            **self.source.config_kwargs()
-        )
-        runtime = sdk.RuntimeOptions(
-            ignore_ssl=not settings.validate_certs,
-            ca=settings.ca_bundle,
-            connect_timeout=int(settings.connect_timeout * 1000),
-            read_timeout=int(settings.read_timeout * 1000),
-            autoretry=False,
-        )
-        return sdk.Client(config), runtime
+    def _kms_client(self):
+        if self._client is None:
+            credentials = self.source.resolve(self.transport)
+            config = self.transport.config(self.settings.protocol, self.settings.endpoint_host, credentials)
+            self._client = self.transport.sdk.Client(config)
+        return self._client
 
-    def _call(self, action, method):
-        def attempt():
-            self.attempts += 1
-            try:
-                response = method(self._runtime)
-            except self._sdk.CredentialException as error:
-                raise ApiError(kind=CREDENTIALS, code="InvalidCredentials",
-                               message="no usable credentials from %s: %s" % (self.source.describe(), error)) from None
-            except self._sdk.errors as error:
-                raise classify_exception(error) from None
 
-            body = response.body
-            self.request_id = getattr(body, "request_id", None) or self.request_id
-            return body
-
-        try:
-            body, _ = call_with_retries(attempt, self.policy, **self._retry_hooks())
-        except ApiError as error:
-            error.action = action
-            self.request_id = error.request_id or self.request_id
-            raise
-        return body
-
-    def _retry_hooks(self):
-        return {"sleep": self._sleep} if self._sleep else {}
+def _request_id(response):
+    body = getattr(response, "body", None)
+    if body is not None:
+        return getattr(body, "request_id", None)
+    if isinstance(response, dict):
+        body = response.get("body") or {}
+        return body.get("RequestId")
+    return None

@@ -3,21 +3,39 @@
 """Where a module's Alibaba Cloud credentials come from.
 
 Each source is a small class with the same two steps: `validate()` checks its own options without
-touching the network, and `config_kwargs()` returns what alibabacloud_tea_openapi's Config needs.
-`describe()` names the source for error messages; it shows a key id by its first and last characters
-only, and never a secret or a token.
+touching the network, and `resolve(transport)` returns the keyword arguments for the SDK's Config
+(access_key_id, access_key_secret and security_token). `describe()` names the source for messages:
+it shows a key id by its first and last four characters only, and never a secret or a token.
 
-Order: explicit keys, else the SDK's default chain.
+Precedence: explicit keys, else `profile`, else `ecs_role_name`, else the SDK's default chain. A
+source set as a module option beats one set only through the environment. Keys and a profile both
+set as options is an error. `assume_role` applies on top of whichever base source was chosen.
 """
 
 import os
+import re
 
-from ansible_collections.alicloud.kms.plugins.module_utils.options import OptionError, require_text
+from ansible_collections.alicloud.kms.plugins.module_utils import cli_profile, ecs_metadata, sts
+from ansible_collections.alicloud.kms.plugins.module_utils.errors import CREDENTIALS, ApiError, classify_exception
+from ansible_collections.alicloud.kms.plugins.module_utils.options import OptionError, parse_url, require_text
 
 
 ACCESS_KEY_ENV = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY")
-SECRET_KEY_ENV = ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY")
-SECURITY_TOKEN_ENV = ("ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN")
+PROFILE_ENV = ("ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE")
+SHARED_FILE_ENV = ("ALICLOUD_SHARED_CREDENTIALS_FILE",)
+ECS_ROLE_ENV = ("ALICLOUD_ECS_ROLE_NAME",)
+ASSUME_ROLE_ARN_ENV = "ALICLOUD_ASSUME_ROLE_ARN"
+
+DEFAULT_SESSION_NAME = "ansible-alicloud-kms"
+MIN_SESSION_DURATION = 900
+MAX_SESSION_DURATION = 43200
+ROLE_ARN_PATTERN = re.compile(r"^acs:ram::(?P<account>[0-9]{1,32}):role/(?P<name>[A-Za-z0-9.@_\-/]{1,128})$")
+SESSION_NAME_PATTERN = re.compile(r"^[A-Za-z0-9.@_\-]{2,64}$")
+EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9=,.@:/_\-]{2,1224}$")
+ROLE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9.\-_]{1,64}$")
+
+OPTION = "option"
+ENVIRONMENT = "environment"
 
 
 def mask_key_id(key_id):
@@ -29,7 +47,16 @@ def mask_key_id(key_id):
     return "%s...%s" % (key_id[:4], key_id[-4:])
 
 
-def option_origin(option, value, env_names):
+def value_origin(value, env_names):
+    """Return ENVIRONMENT when an environment variable holds `value`, OPTION when it is set otherwise, or None."""
+    if value is None:
+        return None
+    if any(os.environ.get(name) == value for name in env_names):
+        return ENVIRONMENT
+    return OPTION
+
+
+def origin_text(option, value, env_names):
     """Name where an option's value came from: an environment variable that holds it, or the option."""
     for name in env_names:
         if os.environ.get(name) == value:
@@ -39,8 +66,6 @@ def option_origin(option, value, env_names):
 
 class ExplicitKeys:
     """An AccessKey pair given as options or environment variables, with an optional STS token."""
-
-    name = "access key"
 
     def __init__(self, params):
         self.access_key = params.get("access_key")
@@ -59,15 +84,12 @@ class ExplicitKeys:
             raise OptionError("security_token is empty: set it to the STS token issued with %s, or leave "
                               "it out for a permanent AccessKey" % mask_key_id(self.access_key))
 
-    def config_kwargs(self):
-        return dict(
-            access_key_id=self.access_key,
-            access_key_secret=self.secret_key,
-            security_token=self.security_token,
-        )
+    def resolve(self, transport):
+        return dict(access_key_id=self.access_key, access_key_secret=self.secret_key,
+                    security_token=self.security_token)
 
     def describe(self):
-        origin = option_origin("access_key", self.access_key, ACCESS_KEY_ENV)
+        origin = origin_text("access_key", self.access_key, ACCESS_KEY_ENV)
         kind = "STS access key" if self.security_token else "access key"
         return "%s %s from %s" % (kind, mask_key_id(self.access_key), origin)
 
@@ -77,19 +99,107 @@ class ExplicitKeys:
         return "check access_key and secret_key (or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
 
 
-class DefaultChain:
-    """The alibabacloud-credentials default chain: environment, OIDC, CLI config, ECS role, URI."""
+class CliProfile:
+    """A profile of the aliyun CLI configuration file, in mode AK, StsToken, RamRoleArn or EcsRamRole."""
 
-    name = "default credential chain"
+    def __init__(self, params):
+        self.name = params.get("profile")
+        self.path_option = params.get("shared_credentials_file")
+        self.profile = None
+
+    def validate(self):
+        if self.name is not None:
+            self.name = require_text("profile", self.name)
+        if self.path_option is not None:
+            self.path_option = require_text("shared_credentials_file", self.path_option)
+        self.profile = cli_profile.load_profile(self.path_option, self.name)
+
+        if self.profile.mode == "RamRoleArn":
+            check_role(self.profile.get("ram_role_arn"), self.profile.get("ram_session_name"),
+                       self.profile.get("expired_seconds"), self.profile.get("external_id"),
+                       where=" in %s" % self.profile.describe())
+
+    @property
+    def region(self):
+        return self.profile.region if self.profile else None
+
+    def resolve(self, transport):
+        profile = self.profile
+        if profile.mode == "EcsRamRole":
+            return ecs_metadata.fetch_role_credentials(transport, profile.get("ram_role_name"))
+
+        keys = dict(access_key_id=profile.get("access_key_id"), access_key_secret=profile.get("access_key_secret"),
+                    security_token=profile.get("sts_token") if profile.mode == "StsToken" else None)
+        if profile.mode != "RamRoleArn":
+            return keys
+
+        return sts.assume_role(
+            transport, keys, sts.parse_sts_endpoint(None),
+            role_arn=profile.get("ram_role_arn"),
+            session_name=profile.get("ram_session_name") or DEFAULT_SESSION_NAME,
+            duration=int(profile.get("expired_seconds") or 3600),
+            policy=profile.get("policy"),
+            external_id=profile.get("external_id"),
+        )
+
+    def describe(self):
+        profile = self.profile
+        if profile is None:
+            return "the aliyun CLI profile %s" % (self.name or "(current)")
+        if profile.mode == "EcsRamRole":
+            return "the ECS RAM role '%s' from %s" % (profile.get("ram_role_name"), profile.describe())
+        key = "access key %s from %s" % (mask_key_id(profile.get("access_key_id")), profile.describe())
+        if profile.mode == "RamRoleArn":
+            return "the role %s assumed with the %s" % (profile.get("ram_role_arn"), key)
+        return key
+
+    def credentials_hint(self):
+        return "update %s with 'aliyun configure --profile %s'" % (self.profile.describe(), self.profile.name)
+
+
+class EcsRole:
+    """The RAM role attached to the ECS instance the module runs on."""
+
+    def __init__(self, params):
+        self.role_name = params.get("ecs_role_name")
+
+    def validate(self):
+        self.role_name = require_text("ecs_role_name", self.role_name)
+        if not ROLE_NAME_PATTERN.match(self.role_name):
+            raise OptionError("ecs_role_name %r is not a valid RAM role name: use 1 to 64 letters, digits, "
+                              "'.', '-' or '_'" % self.role_name)
+
+    def resolve(self, transport):
+        return ecs_metadata.fetch_role_credentials(transport, self.role_name)
+
+    def describe(self):
+        return "the ECS instance RAM role '%s' (from %s)" % (
+            self.role_name, origin_text("ecs_role_name", self.role_name, ECS_ROLE_ENV))
+
+    def credentials_hint(self):
+        return "check that the role is attached to this instance and that the module runs on it"
+
+
+class DefaultChain:
+    """The alibabacloud-credentials default chain: environment, OIDC, CLI config, credentials file, ECS role, URI."""
 
     def validate(self):
         # The chain finds its source only when it is first asked for a key.
         return None
 
-    def config_kwargs(self):
-        from alibabacloud_credentials.client import Client as CredentialClient
+    def resolve(self, transport):
+        sdk = transport.sdk
+        try:
+            credential = sdk.CredentialClient().get_credential()
+        except sdk.CredentialException as error:
+            raise ApiError(kind=CREDENTIALS, code="InvalidCredentials",
+                           message="the default credential chain found no credentials (%s): set access_key and "
+                                   "secret_key, profile, or ecs_role_name" % error) from None
+        except sdk.errors as error:
+            raise classify_exception(error) from None
 
-        return dict(credential=CredentialClient())
+        return dict(access_key_id=credential.access_key_id, access_key_secret=credential.access_key_secret,
+                    security_token=credential.security_token)
 
     def describe(self):
         return "the default credential chain of alibabacloud-credentials (no credential options were set)"
@@ -98,17 +208,118 @@ class DefaultChain:
         return "set access_key and secret_key, or configure one of the sources the default chain reads"
 
 
+class AssumedRole:
+    """A RAM role assumed through STS with the credentials of a base source."""
+
+    def __init__(self, base, options, sts_endpoint):
+        self.base = base
+        self.role_arn = options.get("role_arn")
+        self.session_name = options.get("session_name")
+        self.duration = options.get("session_duration")
+        self.policy = options.get("policy")
+        self.external_id = options.get("external_id")
+        self.sts_endpoint_option = sts_endpoint
+        self.sts_endpoint = None
+
+    def validate(self):
+        self.base.validate()
+        self.role_arn, self.session_name, self.duration = check_role(
+            self.role_arn, self.session_name, self.duration, self.external_id, where=" in assume_role")
+        if self.policy is not None:
+            self.policy = require_text("assume_role.policy", self.policy)
+        self.sts_endpoint = sts.parse_sts_endpoint(self.sts_endpoint_option)
+
+    @property
+    def region(self):
+        return getattr(self.base, "region", None)
+
+    def resolve(self, transport):
+        base_keys = self.base.resolve(transport)
+        return sts.assume_role(transport, base_keys, self.sts_endpoint, role_arn=self.role_arn,
+                               session_name=self.session_name, duration=self.duration, policy=self.policy,
+                               external_id=self.external_id)
+
+    def describe(self):
+        return "the role %s assumed with the %s" % (self.role_arn, self.base.describe())
+
+    def credentials_hint(self):
+        return "check the base credentials (%s) and the role" % self.base.credentials_hint()
+
+
+def check_role(role_arn, session_name, duration, external_id, where=""):
+    """Check assume-role settings offline and return (role_arn, session_name, duration) with defaults."""
+    role_arn = require_text("role_arn%s" % where, role_arn) if role_arn is not None else None
+    if not role_arn:
+        raise OptionError("role_arn is missing%s: give the ARN of the role to assume, such as "
+                          "acs:ram::1234567890123456:role/ResourceDirectoryAccountAccessRole" % where)
+    if not ROLE_ARN_PATTERN.match(role_arn):
+        raise OptionError("role_arn %r%s is not a RAM role ARN: use the form acs:ram::<account id>:role/<role name>"
+                          % (role_arn, where))
+
+    session_name = DEFAULT_SESSION_NAME if session_name is None else str(session_name)
+    if not SESSION_NAME_PATTERN.match(session_name):
+        raise OptionError("session_name %r%s is invalid: use 2 to 64 letters, digits or the characters . @ - _"
+                          % (session_name, where))
+
+    try:
+        duration = 3600 if duration is None else int(duration)
+    except (TypeError, ValueError):
+        raise OptionError("session_duration %r%s is not a whole number of seconds: give a value from %d to %d"
+                          % (duration, where, MIN_SESSION_DURATION, MAX_SESSION_DURATION)) from None
+    if not MIN_SESSION_DURATION <= duration <= MAX_SESSION_DURATION:
+        raise OptionError("session_duration %d%s is out of range: give a number of seconds from %d to %d"
+                          % (duration, where, MIN_SESSION_DURATION, MAX_SESSION_DURATION))
+
+    if external_id is not None and not EXTERNAL_ID_PATTERN.match(str(external_id)):
+        raise OptionError("external_id%s is invalid: use 2 to 1224 letters, digits or the characters = , . @ : / - _"
+                          % where)
+    return role_arn, session_name, duration
+
+
 def select_source(params):
     """Pick the credential source the options ask for, check it offline, and return it.
 
-    Raises OptionError naming the option and the fix.
+    Raises OptionError naming the options and the fix.
     """
+    base = _base_source(params)
+
+    assume_role = params.get("assume_role")
+    if assume_role is None and os.environ.get(ASSUME_ROLE_ARN_ENV):
+        assume_role = {"role_arn": os.environ[ASSUME_ROLE_ARN_ENV]}
+
+    source = AssumedRole(base, assume_role, params.get("sts_endpoint")) if assume_role is not None else base
+    source.validate()
+    return source
+
+
+def _base_source(params):
     has_keys = any(params.get(name) is not None for name in ("access_key", "secret_key", "security_token"))
     if has_keys and params.get("access_key") is None:
         given = "secret_key" if params.get("secret_key") is not None else "security_token"
         raise OptionError("%s is set but access_key is missing: set access_key (or "
                           "ALIBABA_CLOUD_ACCESS_KEY_ID) to the AccessKey id that goes with it" % given)
 
-    source = ExplicitKeys(params) if has_keys else DefaultChain()
-    source.validate()
-    return source
+    keys = value_origin(params.get("access_key"), ACCESS_KEY_ENV)
+    profile = _strongest(value_origin(params.get("profile"), PROFILE_ENV),
+                         value_origin(params.get("shared_credentials_file"), SHARED_FILE_ENV))
+    ecs = value_origin(params.get("ecs_role_name"), ECS_ROLE_ENV)
+
+    if keys == OPTION and profile == OPTION:
+        raise OptionError("access_key and profile are both set: use the keys, or the profile '%s', not both"
+                          % (params.get("profile") or "(current)"))
+
+    # Options beat environment variables; within each, keys beat profile beats ECS role.
+    candidates = [(keys, ExplicitKeys), (profile, CliProfile), (ecs, EcsRole)]
+    for wanted in (OPTION, ENVIRONMENT):
+        for origin, source_class in candidates:
+            if origin == wanted:
+                return source_class(params)
+    return DefaultChain()
+
+
+def _strongest(*origins):
+    if OPTION in origins:
+        return OPTION
+    if ENVIRONMENT in origins:
+        return ENVIRONMENT
+    return None

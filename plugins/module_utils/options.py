@@ -64,6 +64,20 @@ def connection_argument_spec():
         connect_timeout=dict(type="float", default=5.0),
         read_timeout=dict(type="float", default=10.0),
         retries=dict(type="int", default=5),
+        profile=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"])),
+        shared_credentials_file=dict(type="path", fallback=(env_fallback, ["ALICLOUD_SHARED_CREDENTIALS_FILE"])),
+        ecs_role_name=dict(type="str", fallback=(env_fallback, ["ALICLOUD_ECS_ROLE_NAME"])),
+        assume_role=dict(
+            type="dict",
+            options=dict(
+                role_arn=dict(type="str", required=True),
+                session_name=dict(type="str"),
+                session_duration=dict(type="int", default=3600),
+                policy=dict(type="json"),
+                external_id=dict(type="str", no_log=False),
+            ),
+        ),
+        sts_endpoint=dict(type="str", fallback=(env_fallback, ["ALIBABA_CLOUD_STS_ENDPOINT"])),
     )
 
 
@@ -127,13 +141,18 @@ def require_text(name, value):
 
 
 def parse_endpoint(value):
-    """Split the endpoint option into (protocol, host[:port]).
+    """Split the endpoint option into (protocol, host[:port]); None means the SDK derives it from the region."""
+    return parse_url("endpoint", value)
 
-    A URL gives its scheme; a bare host means https. None means the SDK derives the host from the region.
+
+def parse_url(option, value, example="https://kms.cn-hangzhou.aliyuncs.com"):
+    """Split an endpoint-like option into (protocol, host[:port]).
+
+    A URL gives its scheme; a bare host means https. None gives ("https", None).
     """
     if value is None:
         return "https", None
-    text = require_text("endpoint", value)
+    text = require_text(option, value)
 
     if "://" not in text:
         text = "https://" + text
@@ -141,28 +160,29 @@ def parse_endpoint(value):
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise OptionError("endpoint %r is not a valid URL: use a form such as "
-                          "https://kms.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8080" % value)
+        raise OptionError("%s %r is not a valid URL: use a form such as %s or http://127.0.0.1:8080"
+                          % (option, value, example)) from None
 
     if parts.scheme not in ("http", "https"):
-        raise OptionError("endpoint %r has the scheme %r: use http:// or https://" % (value, parts.scheme))
+        raise OptionError("%s %r has the scheme %r: use http:// or https://" % (option, value, parts.scheme))
     if not parts.hostname:
-        raise OptionError("endpoint %r has no host: use a form such as https://kms.cn-hangzhou.aliyuncs.com" % value)
+        raise OptionError("%s %r has no host: use a form such as %s" % (option, value, example))
     if parts.username is not None or parts.password is not None:
-        raise OptionError("endpoint %r contains user information: remove it and pass credentials "
-                          "through the credential options" % value)
+        raise OptionError("%s %r contains user information: remove it and pass credentials through the "
+                          "credential options" % (option, value))
     if parts.path not in ("", "/"):
-        raise OptionError("endpoint %r has the path %r: the KMS API is served at /, give only the scheme, "
-                          "host and port" % (value, parts.path))
+        raise OptionError("%s %r has the path %r: the API is served at /, give only the scheme, host and port"
+                          % (option, value, parts.path))
     if parts.query or parts.fragment:
-        raise OptionError("endpoint %r has a query or fragment: give only the scheme, host and port" % value)
-    host = _endpoint_host(value, parts.hostname)
+        raise OptionError("%s %r has a query or fragment: give only the scheme, host and port" % (option, value))
+
+    host = _endpoint_host(option, value, parts.hostname)
     if port is not None:
         host = "%s:%d" % (host, port)
     return parts.scheme, host
 
 
-def _endpoint_host(value, hostname):
+def _endpoint_host(option, value, hostname):
     try:
         address = ipaddress.ip_address(hostname)
     except ValueError:
@@ -171,8 +191,8 @@ def _endpoint_host(value, hostname):
         return "[%s]" % hostname if address.version == 6 else hostname
 
     if not HOST_PATTERN.match(hostname):
-        raise OptionError("endpoint %r has an invalid host name %r: use a DNS name or an IP address"
-                          % (value, hostname))
+        raise OptionError("%s %r has an invalid host name %r: use a DNS name or an IP address"
+                          % (option, value, hostname))
     return hostname
 
 

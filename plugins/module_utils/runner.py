@@ -25,6 +25,7 @@ from ansible_collections.alicloud.kms.plugins.module_utils.options import Option
 RAM_ACTIONS = {
     "DescribeAccountKmsStatus": "kms:DescribeAccountKmsStatus",
     "OpenKmsService": "kms:OpenKmsService",
+    "AssumeRole": "sts:AssumeRole",
 }
 
 
@@ -32,7 +33,7 @@ def run(operation, params, check_mode=False, api_factory=KmsApi):
     """Validate `params`, run `operation(api, check_mode)`, and return the module result as a dict."""
     try:
         source = select_source(params)
-        settings = connection_settings(params)
+        settings = connection_settings(params, default_region=getattr(source, "region", None))
     except OptionError as error:
         return dict(failed=True, changed=False, msg=str(error))
 
@@ -92,8 +93,9 @@ def failure_message(error, action, source, settings):
 
     if error.kind == PERMISSION:
         ram_action = RAM_ACTIONS.get(action, "the KMS action")
-        return ("%s is not allowed to call %s%s: grant the RAM action %s to that identity. Server message: %s"
-                % (_capitalised(source.describe()), action, code, ram_action, server))
+        trust = " and make the role's trust policy trust that identity's account" if action == "AssumeRole" else ""
+        return ("%s is not allowed to call %s%s: grant the RAM action %s to that identity%s. Server message: %s"
+                % (_capitalised(source.describe()), action, code, ram_action, trust, server))
 
     if error.kind == ACCOUNT:
         return ("KMS cannot be activated on this account%s: the account has not completed real-name "

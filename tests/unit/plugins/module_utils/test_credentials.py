@@ -27,7 +27,7 @@ def test_mask_key_id():
 def test_explicit_keys_selected():
     source = select_source(keys(access_key="LTAI5tAbCdEfGhIjKlMnf3e9", secret_key=SECRET))
     assert isinstance(source, ExplicitKeys)
-    assert source.config_kwargs()["access_key_secret"] == SECRET
+    assert source.resolve(transport=None)["access_key_secret"] == SECRET
     assert "LTAI...f3e9" in source.describe()
     assert SECRET not in source.describe()
 
