@@ -37,6 +37,10 @@ ROLE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9.\-_]{1,64}$")
 OPTION = "option"
 ENVIRONMENT = "environment"
 
+# The action names of failures met while looking up credentials, before any API call.
+DEFAULT_CHAIN_LOOKUP = "default credential chain"
+CREDENTIAL_LOOKUPS = (DEFAULT_CHAIN_LOOKUP, ecs_metadata.METADATA_LOOKUP)
+
 
 def mask_key_id(key_id):
     """Return a key id shortened to its first and last four characters, such as LTAI...f3e9."""
@@ -91,7 +95,7 @@ class ExplicitKeys:
     def describe(self):
         origin = origin_text("access_key", self.access_key, ACCESS_KEY_ENV)
         kind = "STS access key" if self.security_token else "access key"
-        return "%s %s from %s" % (kind, mask_key_id(self.access_key), origin)
+        return "the %s %s from %s" % (kind, mask_key_id(self.access_key), origin)
 
     def credentials_hint(self):
         if self.security_token:
@@ -105,7 +109,10 @@ class CliProfile:
     def __init__(self, params):
         self.name = params.get("profile")
         self.path_option = params.get("shared_credentials_file")
+        self.sts_endpoint_option = params.get("sts_endpoint")
+        self.sts_endpoint = None
         self.profile = None
+        self.role = None
 
     def validate(self):
         if self.name is not None:
@@ -115,9 +122,11 @@ class CliProfile:
         self.profile = cli_profile.load_profile(self.path_option, self.name)
 
         if self.profile.mode == "RamRoleArn":
-            check_role(self.profile.get("ram_role_arn"), self.profile.get("ram_session_name"),
-                       self.profile.get("expired_seconds"), self.profile.get("external_id"),
-                       where=" in %s" % self.profile.describe())
+            # The aliyun CLI writes expired_seconds 0 when the user gave none.
+            self.role = check_role(self.profile.get("ram_role_arn"), self.profile.get("ram_session_name"),
+                                   self.profile.get("expired_seconds") or None, self.profile.get("external_id"),
+                                   where=" in %s" % self.profile.describe())
+            self.sts_endpoint = sts.parse_sts_endpoint(self.sts_endpoint_option)
 
     @property
     def region(self):
@@ -133,14 +142,9 @@ class CliProfile:
         if profile.mode != "RamRoleArn":
             return keys
 
-        return sts.assume_role(
-            transport, keys, sts.parse_sts_endpoint(None),
-            role_arn=profile.get("ram_role_arn"),
-            session_name=profile.get("ram_session_name") or DEFAULT_SESSION_NAME,
-            duration=int(profile.get("expired_seconds") or 3600),
-            policy=profile.get("policy"),
-            external_id=profile.get("external_id"),
-        )
+        role_arn, session_name, duration = self.role
+        return sts.assume_role(transport, keys, self.sts_endpoint, role_arn=role_arn, session_name=session_name,
+                               duration=duration, policy=profile.get("policy"), external_id=profile.get("external_id"))
 
     def describe(self):
         profile = self.profile
@@ -148,9 +152,9 @@ class CliProfile:
             return "the aliyun CLI profile %s" % (self.name or "(current)")
         if profile.mode == "EcsRamRole":
             return "the ECS RAM role '%s' from %s" % (profile.get("ram_role_name"), profile.describe())
-        key = "access key %s from %s" % (mask_key_id(profile.get("access_key_id")), profile.describe())
+        key = "the access key %s from %s" % (mask_key_id(profile.get("access_key_id")), profile.describe())
         if profile.mode == "RamRoleArn":
-            return "the role %s assumed with the %s" % (profile.get("ram_role_arn"), key)
+            return "the role %s assumed with %s" % (profile.get("ram_role_arn"), key)
         return key
 
     def credentials_hint(self):
@@ -192,11 +196,13 @@ class DefaultChain:
         try:
             credential = sdk.CredentialClient().get_credential()
         except sdk.CredentialException as error:
-            raise ApiError(kind=CREDENTIALS, code="InvalidCredentials",
-                           message="the default credential chain found no credentials (%s): set access_key and "
-                                   "secret_key, profile, or ecs_role_name" % error) from None
+            raise ApiError(kind=CREDENTIALS, code="InvalidCredentials", action=DEFAULT_CHAIN_LOOKUP,
+                           message="it found none (%s). Set access_key and secret_key, profile, or ecs_role_name"
+                                   % error) from None
         except sdk.errors as error:
-            raise classify_exception(error) from None
+            classified = classify_exception(error)
+            classified.action = DEFAULT_CHAIN_LOOKUP
+            raise classified from None
 
         return dict(access_key_id=credential.access_key_id, access_key_secret=credential.access_key_secret,
                     security_token=credential.security_token)
@@ -240,7 +246,7 @@ class AssumedRole:
                                external_id=self.external_id)
 
     def describe(self):
-        return "the role %s assumed with the %s" % (self.role_arn, self.base.describe())
+        return "the role %s assumed with %s" % (self.role_arn, self.base.describe())
 
     def credentials_hint(self):
         return "check the base credentials (%s) and the role" % self.base.credentials_hint()

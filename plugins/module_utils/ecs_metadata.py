@@ -23,6 +23,7 @@ TOKEN_PATH = "/latest/api/token"
 CREDENTIALS_PATH = "/latest/meta-data/ram/security-credentials/"
 TOKEN_TTL_SECONDS = 21600
 TIMEOUT_SECONDS = 2.0
+METADATA_LOOKUP = "ECS metadata"
 
 
 def metadata_endpoint():
@@ -41,7 +42,7 @@ def fetch_role_credentials(transport, role_name):
         body = _request(opener, "GET", base + CREDENTIALS_PATH + role_name, headers, role_name)
         return _parse_credentials(body, role_name, base)
 
-    return transport.call("ECS metadata", read_credentials)
+    return transport.call(METADATA_LOOKUP, read_credentials)
 
 
 def _session_token(opener, base):

@@ -210,8 +210,13 @@ def check_ca_bundle(value):
 
 
 def _region(value, default_region):
+    if value is None and default_region:
+        if not REGION_PATTERN.match(str(default_region)):
+            raise OptionError("the credential profile's region_id %r is not a valid region id: fix it in the "
+                              "profile, or set region to an id such as cn-hangzhou" % default_region)
+        return default_region
     if value is None:
-        return default_region or DEFAULT_REGION
+        return DEFAULT_REGION
     region = require_text("region", value)
     if not REGION_PATTERN.match(region):
         raise OptionError("region %r is not a valid region id: use an id such as cn-hangzhou or "

@@ -7,7 +7,7 @@ depend on AnsibleModule, so the module files and any other entry point share it 
 """
 
 from ansible_collections.alicloud.kms.plugins.module_utils.client import KmsApi, SdkMissing
-from ansible_collections.alicloud.kms.plugins.module_utils.credentials import select_source
+from ansible_collections.alicloud.kms.plugins.module_utils.credentials import CREDENTIAL_LOOKUPS, select_source
 from ansible_collections.alicloud.kms.plugins.module_utils.errors import (
     ACCOUNT,
     CLOCK_SKEW_CODES,
@@ -83,12 +83,15 @@ def failure_message(error, action, source, settings):
     code = " (%s)" % error.code if error.code else ""
     server = error.message
 
+    if error.action in CREDENTIAL_LOOKUPS:
+        return "Could not get credentials from %s: %s" % (source.describe(), server)
+
     if error.kind == CREDENTIALS:
         if error.code in CLOCK_SKEW_CODES:
             return ("%s was rejected%s because the request time is more than 15 minutes away from the "
                     "server's: correct the clock of the host that runs the module. Server message: %s"
                     % (action, code, server))
-        return ("%s was rejected%s for the %s: %s. Server message: %s"
+        return ("%s was rejected%s for %s: %s. Server message: %s"
                 % (action, code, source.describe(), source.credentials_hint(), server))
 
     if error.kind == PERMISSION:

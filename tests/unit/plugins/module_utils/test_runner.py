@@ -62,7 +62,7 @@ def test_option_error_before_any_call():
     (errors.CREDENTIALS, "InvalidAccessKeyId.NotFound", 404, ["access key LTAI...f3e9 from the access_key option",
                                                                "check access_key and secret_key"]),
     (errors.CREDENTIALS, "InvalidTimeStamp.Expired", 400, ["correct the clock"]),
-    (errors.PERMISSION, "Forbidden.RAM", 403, ["Access key LTAI...f3e9", "kms:DescribeAccountKmsStatus"]),
+    (errors.PERMISSION, "Forbidden.RAM", 403, ["The access key LTAI...f3e9", "kms:DescribeAccountKmsStatus"]),
     (errors.ACCOUNT, "Forbidden.NoRealNameAuthentication", 400, ["real-name verification"]),
     (errors.TRANSIENT, "Throttling", 400, ["after 1 attempt over", "raise retries"]),
     (errors.CONNECTION, None, None, ["to http://127.0.0.1:1 failed after 1 attempt", "Check the endpoint"]),
