@@ -61,6 +61,7 @@ class ApiGateway:
             "signature_version": context.signature_version,
             "token_presented": bool(context.token),
             "request_id": request_id,
+            "user_agent": request.header("user-agent"),
         }
 
         try:
@@ -77,7 +78,7 @@ class ApiGateway:
             record["http_status"] = None
 
         self.store.record_call(record)
-        logger.info("%s %s key=%s account=%s -> %s %s", record["service"], context.action, context.key_id,
+        logger.debug("%s %s key=%s account=%s -> %s %s", record["service"], context.action, context.key_id,
                     context.account_id, record["http_status"], record["code"])
         return response
 

@@ -56,7 +56,7 @@ class MetadataService:
             record["key_id"] = self._credential.key_id
 
         self.store.record_call(record)
-        logger.info("metadata %s %s -> %s", request.method, request.path, record["http_status"])
+        logger.debug("metadata %s %s -> %s", request.method, request.path, record["http_status"])
         return response
 
     def _answer(self, request):
