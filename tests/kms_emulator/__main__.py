@@ -47,8 +47,8 @@ def write_ready_file(path, emulator, accounts):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
 
-    # Written under another name and renamed, so a reader polling for the file
-    # never sees it half written.
+    # The file is written under another name and then renamed, so a reader
+    # polling for it never reads a partial document.
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     os.replace(temporary, path)

@@ -39,7 +39,7 @@ def fault_error(fault: Fault):
 
 
 class ApiGateway:
-    """Answers KMS and STS OpenAPI calls against a Store."""
+    """Serves KMS and STS OpenAPI calls from the state in a Store."""
 
     def __init__(self, store):
         self.store = store

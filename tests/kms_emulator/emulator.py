@@ -145,9 +145,9 @@ class Emulator:
                   delay=0.0, drop=False, account_id=None):
         """Queue a fault for the next `times` calls of `action` ("*" for any action).
 
-        A fault with `code` answers that error after the signature is verified.
-        `delay` (seconds) and `drop` act before verification; a dropped call
-        gets its connection reset without an answer.
+        A fault with `code` returns that error once the signature is verified.
+        `delay` (seconds) and `drop` act before verification, and a dropped
+        call gets its connection reset without a response.
         """
         fault = Fault(
             action=action, code=code, http_status=int(http_status), remaining=int(times), message=message,

@@ -17,7 +17,7 @@ def recommend_url(code, product, request_id):
 
 
 class ApiError(Exception):
-    """An OpenAPI error answer: HTTP status, error code and message.
+    """An OpenAPI error response: HTTP status, error code and message.
 
     `extra` holds additional body fields, such as `AccessDeniedDetail`, and
     `headers` additional response headers, such as `x-acs-retry-after`.

@@ -41,7 +41,7 @@ class HttpRequest:
 
 @dataclass
 class HttpResponse:
-    """A response to send, or with `drop` set, a connection to reset without answering."""
+    """A response to send or, with `drop` set, an instruction to reset the connection without one."""
 
     status: int = 200
     body: bytes = b""

@@ -1,8 +1,9 @@
 """The ECS instance metadata service: session tokens and the instance RAM role's credentials.
 
-It answers the paths alibabacloud-credentials 1.0.12 requests from
-100.100.100.200, whether they arrive as ordinary requests or, through a client
-that uses this server as its HTTP proxy, with an absolute URI.
+It serves the paths that alibabacloud-credentials 1.0.12 requests from
+100.100.100.200. Requests may arrive in origin form or, from a client that
+uses this server as its HTTP proxy, with an absolute URI; both are served
+locally and never forwarded.
 """
 
 import logging
@@ -27,7 +28,7 @@ CREDENTIAL_RENEW_SECONDS = 30 * 60
 
 
 class MetadataService:
-    """Answers metadata requests for the ECS role configured in the Store."""
+    """Serves metadata requests for the ECS role configured in the Store."""
 
     def __init__(self, store):
         self.store = store

@@ -228,7 +228,7 @@ class Store:
         """Consume one use of the first queued fault matching the call, or return None.
 
         With `before_authentication` true, only a fault that drops or delays is
-        taken, because code-only faults answer after the signature is verified.
+        taken, because a fault with only a code applies after the signature is verified.
         """
         with self.lock:
             for fault in self.faults:

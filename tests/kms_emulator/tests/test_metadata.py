@@ -125,9 +125,9 @@ def test_metadata_fault(emulator, ecs_account):
 
 
 def ecs_provider(emulator, role_name=None, disable_imds_v1=True):
-    # alibabacloud-credentials 1.0.12 hard-codes 100.100.100.200, but honours
-    # an HTTP proxy. The metadata listener answers proxy-style requests itself,
-    # so nothing leaves 127.0.0.1.
+    # alibabacloud-credentials 1.0.12 hard-codes 100.100.100.200 but honours an
+    # HTTP proxy. The metadata listener serves proxy-style requests itself
+    # instead of forwarding them, so nothing leaves 127.0.0.1.
     return EcsRamRoleCredentialsProvider(
         role_name=role_name,
         disable_imds_v1=disable_imds_v1,
