@@ -59,11 +59,12 @@ class Transport:
     """Makes SDK calls with the connection settings: TLS, timeouts, retries, counting and classification.
 
     `attempts` is the number of requests made so far, to every endpoint; `request_id` is the last one
-    a server sent.
+    a server sent. `user_agent` is appended to the SDK's own User-Agent header.
     """
 
-    def __init__(self, settings, sleep=None):
+    def __init__(self, settings, sleep=None, user_agent=USER_AGENT):
         self.settings = settings
+        self.user_agent = user_agent
         self.policy = RetryPolicy(retries=settings.retries)
         self.attempts = 0
         self.request_id = None
@@ -89,7 +90,7 @@ class Transport:
             endpoint=endpoint,
             connect_timeout=self.milliseconds(self.settings.connect_timeout),
             read_timeout=self.milliseconds(self.settings.read_timeout),
-            user_agent=USER_AGENT,
+            user_agent=self.user_agent,
             **credentials
         )
 
@@ -125,10 +126,10 @@ class Transport:
 class KmsApi:
     """The two KMS operations the collection uses."""
 
-    def __init__(self, settings, source, sleep=None):
+    def __init__(self, settings, source, sleep=None, user_agent=USER_AGENT):
         self.settings = settings
         self.source = source
-        self.transport = Transport(settings, sleep=sleep)
+        self.transport = Transport(settings, sleep=sleep, user_agent=user_agent)
         self._client = None
 
     @property

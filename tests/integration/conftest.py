@@ -2,6 +2,10 @@
 
 Every run is scanned for the secrets and tokens the test created: a test fails the moment one of them
 shows up in any output, at any verbosity.
+
+The `ansible` fixture runs each test twice, once on each execution path: in-process on the controller
+(the default for localhost) and as an ordinary module (forced with alicloud_kms_in_process=false). Every
+run checks, from the User-Agent the emulator recorded, that its API calls came from the expected path.
 """
 
 import json
@@ -9,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -24,6 +29,13 @@ BIN = os.path.dirname(sys.executable)
 SCRUBBED_PREFIXES = ("ALIBABA_CLOUD_", "ALICLOUD_", "ANSIBLE_")
 SCRUBBED_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
                   "NO_PROXY", "no_proxy", "DEBUG")
+
+IN_PROCESS = "in-process"
+MODULE = "module"
+
+# The collection's User-Agent, and the marker the in-process path adds to it.
+COLLECTION_AGENT = "AnsibleCollection/alicloud.kms"
+IN_PROCESS_AGENT = COLLECTION_AGENT + " (in-process)"
 
 RECAP = re.compile(r"^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+"
                    r"failed=(?P<failed>\d+)", re.MULTILINE)
@@ -53,6 +65,8 @@ class Run:
     stdout: str
     stderr: str
     result: dict = field(default_factory=dict)
+    # The execution paths the run's API calls came from, IN_PROCESS and/or MODULE.
+    paths: set = field(default_factory=set)
 
     @property
     def output(self):
@@ -66,11 +80,16 @@ class Run:
 
 
 class Ansible:
-    """Runs ansible commands with a clean environment pointed at the emulator."""
+    """Runs ansible commands with a clean environment pointed at the emulator.
 
-    def __init__(self, tmp_path, emulator):
+    `path` is IN_PROCESS or MODULE to run every command on that path and check that its calls came
+    from it, or None to leave the choice to the action plugin.
+    """
+
+    def __init__(self, tmp_path, emulator, path=None):
         self.tmp_path = tmp_path
         self.emulator = emulator
+        self.path = path
         self.secrets = set()
         self.home = tmp_path / "home"
         self.home.mkdir()
@@ -154,11 +173,28 @@ class Ansible:
         self.runs += 1
         extra = dict(keys.env()) if keys else {}
         extra.update(env or {})
+        if self.path == MODULE:
+            command = command + ["-e", "alicloud_kms_in_process=false"]
+
+        started = time.time()
         completed = subprocess.run(command, env=self.base_env(extra), cwd=str(self.tmp_path),
                                    capture_output=True, text=True, timeout=300, check=False)
         run = Run(completed.returncode, completed.stdout, completed.stderr)
+        run.paths = self.paths_since(started)
+
         self.assert_no_secrets(run.output)
+        if self.path is not None:
+            assert run.paths <= {self.path}, "expected calls from the %s path only, got %s" % (self.path, run.paths)
         return run
+
+    def paths_since(self, started):
+        """Return the execution paths of the collection's API calls the emulator received since `started`."""
+        paths = set()
+        for call in self.emulator.calls():
+            agent = call.get("user_agent") or ""
+            if call["time"] >= started and COLLECTION_AGENT in agent:
+                paths.add(IN_PROCESS if agent.endswith(IN_PROCESS_AGENT) else MODULE)
+        return paths
 
     def known_secrets(self):
         """Return the secrets the test created and every secret and token the emulator issued."""
@@ -174,6 +210,13 @@ class Ansible:
         assert not leaked, "a secret or token appeared in the output:\n%s" % text
 
 
+@pytest.fixture(params=[IN_PROCESS, MODULE])
+def ansible(request, tmp_path, emulator):
+    """Ansible on one execution path; each test that uses it runs once per path."""
+    return Ansible(tmp_path, emulator, path=request.param)
+
+
 @pytest.fixture
-def ansible(tmp_path, emulator):
+def automatic_ansible(tmp_path, emulator):
+    """Ansible that leaves the choice of execution path to the action plugin."""
     return Ansible(tmp_path, emulator)
