@@ -14,6 +14,7 @@ author:
   - alicloud.kms maintainers
 extends_documentation_fragment:
   - alicloud.kms.connection
+  - alicloud.kms.in_process
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
@@ -27,7 +28,8 @@ attributes:
   platform:
     platforms: posix
   action:
-    support: none
+    support: full
+    details: An action plugin of the same name runs the module in-process when the target is the controller.
   async:
     support: full
   bypass_host_loop:
