@@ -30,12 +30,12 @@ def _only(document, allowed):
         raise AdminError(400, f"unknown fields {', '.join(unknown)}: expected some of {', '.join(sorted(allowed))}")
 
 
-def _get_calls(emulator, request, _):
+def _get_calls(emulator, request, _account_id):
     calls = emulator.calls(request.query.get("action"), request.query.get("account_id"))
     return {"calls": calls}
 
 
-def _reset_calls(emulator, request, _):
+def _reset_calls(emulator, request, _account_id):
     emulator.reset_calls()
     return {"ok": True}
 
@@ -44,7 +44,7 @@ def _get_account(emulator, request, account_id):
     return _get_account_object(emulator, account_id).to_dict()
 
 
-def _add_account(emulator, request, _):
+def _add_account(emulator, request, _account_id):
     document = request.json()
     _only(document, {"account_id", "status", "real_name_verified", "denied_actions"})
     account = emulator.add_account(
@@ -78,14 +78,14 @@ def _get_account_object(emulator, account_id):
         raise AdminError(404, str(error.args[0])) from None
 
 
-def _add_fault(emulator, request, _):
+def _add_fault(emulator, request, _account_id):
     document = request.json()
     _only(document, {"action", "code", "http_status", "times", "message", "retry_after_ms", "delay", "drop", "account_id"})
     emulator.add_fault(_require(document, "action"), **{k: v for k, v in document.items() if k != "action"})
     return {"ok": True}
 
 
-def _add_key(emulator, request, _):
+def _add_key(emulator, request, _account_id):
     document = request.json()
     _only(document, {"account_id", "key_id", "secret", "active"})
     key_id, secret = emulator.add_access_key(
@@ -94,7 +94,7 @@ def _add_key(emulator, request, _):
     return {"key_id": key_id, "secret": secret}
 
 
-def _add_role(emulator, request, _):
+def _add_role(emulator, request, _account_id):
     document = request.json()
     _only(document, {"account_id", "name", "trusted_accounts", "external_id"})
     role_arn = emulator.add_role(
@@ -104,7 +104,7 @@ def _add_role(emulator, request, _):
     return {"role_arn": role_arn}
 
 
-def _issue_sts_token(emulator, request, _):
+def _issue_sts_token(emulator, request, _account_id):
     document = request.json()
     _only(document, {"account_id", "duration", "expired"})
     key_id, secret, token = emulator.issue_sts_token(
@@ -113,19 +113,19 @@ def _issue_sts_token(emulator, request, _):
     return {"key_id": key_id, "secret": secret, "token": token}
 
 
-def _set_ecs_role(emulator, request, _):
+def _set_ecs_role(emulator, request, _account_id):
     document = request.json()
     _only(document, {"role_name", "account_id", "require_token"})
     emulator.set_ecs_role(_require(document, "role_name"), _require(document, "account_id"), document.get("require_token", True))
     return {"ok": True}
 
 
-def _clear_faults(emulator, request, _):
+def _clear_faults(emulator, request, _account_id):
     emulator.clear_faults()
     return {"ok": True}
 
 
-def _health(emulator, request, _):
+def _health(emulator, request, _account_id):
     return {"ok": True}
 
 

@@ -79,7 +79,7 @@ class ApiGateway:
 
         self.store.record_call(record)
         logger.debug("%s %s key=%s account=%s -> %s %s", record["service"], context.action, context.key_id,
-                    context.account_id, record["http_status"], record["code"])
+                     context.account_id, record["http_status"], record["code"])
         return response
 
     def _answer(self, request, context, service, request_id):

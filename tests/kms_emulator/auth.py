@@ -156,7 +156,8 @@ class Authenticator:
 
         payload_hash = request.header("x-acs-content-sha256")
         if not payload_hash:
-            raise ApiError(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards. The x-acs-content-sha256 header is missing.")
+            raise ApiError(400, "IncompleteSignature",
+                           "The request signature does not conform to Aliyun standards. The x-acs-content-sha256 header is missing.")
         if payload_hash != hashlib.sha256(request.body).hexdigest():
             raise ApiError(400, "SignatureDoesNotMatch", "The x-acs-content-sha256 header does not match the SHA-256 digest of the request body.")
 
@@ -173,7 +174,9 @@ class Authenticator:
     def _verify_v1(self, request, context, secret):
         method = context.params.get("SignatureMethod")
         if method != "HMAC-SHA1":
-            raise ApiError(400, "IncompleteSignature", f"The request signature does not conform to Aliyun standards. Unsupported SignatureMethod {method!r}: expected HMAC-SHA1.")
+            raise ApiError(400, "IncompleteSignature",
+                           "The request signature does not conform to Aliyun standards. "
+                           f"Unsupported SignatureMethod {method!r}: expected HMAC-SHA1.")
 
         candidates = signing.v1_strings_to_sign(request.method, context.params)
         received = context.params.get("Signature")
@@ -192,7 +195,8 @@ class Authenticator:
 
         timestamp = _parse_timestamp(value)
         if timestamp is None:
-            raise ApiError(400, "InvalidTimeStamp.Format", f"Specified time stamp or date value {value!r} is not well formatted: expected yyyy-MM-ddTHH:mm:ssZ in UTC.")
+            raise ApiError(400, "InvalidTimeStamp.Format",
+                           f"Specified time stamp or date value {value!r} is not well formatted: expected yyyy-MM-ddTHH:mm:ssZ in UTC.")
         if abs(self.clock() - timestamp) > NONCE_WINDOW_SECONDS:
             raise ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
 

@@ -58,7 +58,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self._write(HttpResponse.json(411, {"Code": "MissingContentLength", "Message": "Send the body with a Content-Length header: chunked requests are not supported."}))
+            self._write(HttpResponse.json(411, {
+                "Code": "MissingContentLength",
+                "Message": "Send the body with a Content-Length header: chunked requests are not supported.",
+            }))
             self.close_connection = True
             return
 

@@ -20,12 +20,12 @@ _ALNUM = string.ascii_letters + string.digits
 
 
 def random_alnum(length):
-    return "".join(secrets.choice(_ALNUM) for _ in range(length))
+    return "".join(secrets.choice(_ALNUM) for _position in range(length))
 
 
 def random_digits(length):
     first = secrets.choice("123456789")
-    return first + "".join(secrets.choice(string.digits) for _ in range(length - 1))
+    return first + "".join(secrets.choice(string.digits) for _position in range(length - 1))
 
 
 @dataclass

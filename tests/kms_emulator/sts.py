@@ -62,7 +62,8 @@ def assume_role(store, identity, params):
     role_arn = params.get("RoleArn") or ""
     match = ROLE_ARN_PATTERN.match(role_arn)
     if not match:
-        raise ApiError(400, "InvalidParameter.RoleArn", f"The parameter RoleArn {role_arn!r} is wrongly formed: expected acs:ram::<account id>:role/<role name>.")
+        raise ApiError(400, "InvalidParameter.RoleArn",
+                       f"The parameter RoleArn {role_arn!r} is wrongly formed: expected acs:ram::<account id>:role/<role name>.")
 
     session_name = params.get("RoleSessionName") or ""
     if not SESSION_NAME_PATTERN.match(session_name):

@@ -48,8 +48,11 @@ def new_account(emulator, **account_options):
     return account, key_id, secret
 
 
-def assume_role_call(emulator, key_id, secret, query, token=None, signature_algorithm=None):
-    """Call STS AssumeRole through tea-openapi's generic client. Return the response body."""
+def assume_role_call(emulator, key_id, secret, query, token=None, signature_algorithm=None, in_body=False):
+    """Call STS AssumeRole through tea-openapi's generic client. Return the response body.
+
+    With `in_body`, the parameters travel as a form body instead of the query.
+    """
     from alibabacloud_tea_openapi.client import Client as OpenApiClient
     from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
 
@@ -63,4 +66,5 @@ def assume_role_call(emulator, key_id, secret, query, token=None, signature_algo
     ))
     params = Params(action="AssumeRole", version="2015-04-01", protocol="HTTPS", pathname="/", method="POST",
                     auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
-    return client.call_api(params, OpenApiRequest(query=query), RuntimeOptions())["body"]
+    request = OpenApiRequest(body=query) if in_body else OpenApiRequest(query=query)
+    return client.call_api(params, request, RuntimeOptions())["body"]

@@ -92,7 +92,7 @@ def cli(tmp_path, emulator_state_dir):
 
 
 def test_ready_file_contents(cli):
-    ready, process, _ = cli
+    ready, process, _ready_path = cli
 
     assert ready["pid"] == process.pid
     assert ready["http_url"].startswith("http://127.0.0.1:")
@@ -106,7 +106,7 @@ def test_ready_file_contents(cli):
 
 
 def test_sdk_and_admin_api(cli, monkeypatch):
-    ready, _, _ = cli
+    ready, _process, _ready_path = cli
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     endpoint = ready["https_url"].split("://", 1)[1]
@@ -116,7 +116,7 @@ def test_sdk_and_admin_api(cli, monkeypatch):
     throttled = error_of(client.open_kms_service_with_options, runtime)
     client.open_kms_service_with_options(runtime)
     status, account = admin(ready["http_url"], "GET", f"accounts/{ACCOUNT_ID}")
-    _, calls = admin(ready["http_url"], "GET", "calls?action=OpenKmsService")
+    _status, calls = admin(ready["http_url"], "GET", "calls?action=OpenKmsService")
 
     assert throttled.code == "Throttling"
     assert status == 200
@@ -125,24 +125,24 @@ def test_sdk_and_admin_api(cli, monkeypatch):
 
 
 def test_admin_changes_state(cli, monkeypatch):
-    ready, _, _ = cli
+    ready, _process, _ready_path = cli
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     base = ready["http_url"]
 
-    _, account = admin(base, "POST", "accounts", {"status": "InDebt", "denied_actions": ["kms:OpenKmsService"]})
-    _, key = admin(base, "POST", "keys", {"account_id": account["account_id"]})
-    _, role = admin(base, "POST", "roles", {"account_id": account["account_id"], "name": "Auditor", "trusted_accounts": [ACCOUNT_ID]})
-    _, token = admin(base, "POST", "sts-token", {"account_id": account["account_id"], "expired": True})
-    fault_status, _ = admin(base, "POST", "faults", {"action": "DescribeAccountKmsStatus", "code": "Throttling", "retry_after_ms": 200})
-    _, updated = admin(base, "POST", f"accounts/{account['account_id']}", {"status": "Suspended"})
+    _status, account = admin(base, "POST", "accounts", {"status": "InDebt", "denied_actions": ["kms:OpenKmsService"]})
+    _status, key = admin(base, "POST", "keys", {"account_id": account["account_id"]})
+    _status, role = admin(base, "POST", "roles", {"account_id": account["account_id"], "name": "Auditor", "trusted_accounts": [ACCOUNT_ID]})
+    _status, token = admin(base, "POST", "sts-token", {"account_id": account["account_id"], "expired": True})
+    fault_status, _body = admin(base, "POST", "faults", {"action": "DescribeAccountKmsStatus", "code": "Throttling", "retry_after_ms": 200})
+    _status, updated = admin(base, "POST", f"accounts/{account['account_id']}", {"status": "Suspended"})
     client = KmsClient(Config(access_key_id=key["key_id"], access_key_secret=key["secret"],
                               endpoint=base.split("://", 1)[1], protocol="http"))
     throttled = error_of(client.describe_account_kms_status)
     described = client.describe_account_kms_status().body.account_status
-    _, calls = admin(base, "GET", f"calls?account_id={account['account_id']}")
-    reset_status, _ = admin(base, "POST", "reset-calls")
-    _, after_reset = admin(base, "GET", "calls")
+    _status, calls = admin(base, "GET", f"calls?account_id={account['account_id']}")
+    reset_status, _body = admin(base, "POST", "reset-calls")
+    _status, after_reset = admin(base, "GET", "calls")
 
     assert len(account["account_id"]) == 16
     assert account["status"] == "InDebt"
@@ -160,7 +160,7 @@ def test_admin_changes_state(cli, monkeypatch):
 
 
 def test_admin_rejects_bad_requests(cli, monkeypatch):
-    ready, _, _ = cli
+    ready, _process, _ready_path = cli
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     base = ready["http_url"]
@@ -173,7 +173,7 @@ def test_admin_rejects_bad_requests(cli, monkeypatch):
 
 
 def test_sigterm_stops_and_removes_ready_file(cli):
-    _, process, ready_path = cli
+    _ready, process, ready_path = cli
 
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=10)
@@ -187,7 +187,7 @@ def test_invalid_config_exits_2(tmp_path):
     config_path.write_text(json.dumps({"accounts": [{"account_id": "1", "colour": "red"}]}))
 
     process = run_cli(["--config", str(config_path)])
-    _, stderr = process.communicate(timeout=30)
+    _stdout, stderr = process.communicate(timeout=30)
 
     assert process.returncode == 2
     assert "accounts[0] has unknown fields colour" in stderr
@@ -195,7 +195,7 @@ def test_invalid_config_exits_2(tmp_path):
 
 def test_missing_config_exits_2(tmp_path):
     process = run_cli(["--config", str(tmp_path / "absent.json")])
-    _, stderr = process.communicate(timeout=30)
+    _stdout, stderr = process.communicate(timeout=30)
 
     assert process.returncode == 2
     assert "cannot read configuration file" in stderr

@@ -2,13 +2,15 @@
 
 import http.client
 import json
+import socket
 import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
 from alibabacloud_tea_openapi import utils as openapi_utils
 from alibabacloud_tea_openapi.exceptions import ClientException
-from alibabacloud_tea_openapi.utils_models import Params
+from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
 from darabonba.exceptions import UnretryableException
 
 from .helpers import describe, error_of, kms_client, new_account, open_service, runtime
@@ -39,10 +41,10 @@ def test_describe_then_open(emulator, protocol, algorithm):
 
 
 def test_request_ids_fresh_and_upper_case(emulator):
-    _, key_id, secret = new_account(emulator)
+    _account, key_id, secret = new_account(emulator)
     client = kms_client(emulator, key_id, secret)
 
-    ids = [describe(client, emulator).request_id for _ in range(5)]
+    ids = [describe(client, emulator).request_id for _number in range(5)]
 
     assert len(set(ids)) == 5
     assert all(request_id == request_id.upper() and len(request_id) == 36 for request_id in ids)
@@ -50,7 +52,7 @@ def test_request_ids_fresh_and_upper_case(emulator):
 
 @pytest.mark.parametrize("status", ["Enabled", "InDebt", "Suspended"])
 def test_open_on_other_status_is_opened(emulator, status):
-    _, key_id, secret = new_account(emulator, status=status)
+    _account, key_id, secret = new_account(emulator, status=status)
     client = kms_client(emulator, key_id, secret)
 
     error = error_of(open_service, client, emulator)
@@ -74,7 +76,7 @@ def test_open_without_real_name(emulator):
 
 
 def test_error_body_shape(emulator):
-    _, key_id, secret = new_account(emulator, status="Enabled")
+    _account, key_id, secret = new_account(emulator, status="Enabled")
     client = kms_client(emulator, key_id, secret)
 
     error = error_of(open_service, client, emulator)
@@ -100,11 +102,10 @@ def test_denied_action_is_forbidden_ram(emulator):
 
 
 def test_unknown_action(emulator):
-    _, key_id, secret = new_account(emulator)
+    _account, key_id, secret = new_account(emulator)
     client = kms_client(emulator, key_id, secret)
     params = Params(action="DescribeNothing", version="2016-01-20", protocol="HTTPS", pathname="/", method="POST",
                     auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
-    from alibabacloud_tea_openapi.utils_models import OpenApiRequest
 
     error = error_of(client.call_api, params, OpenApiRequest(), runtime(emulator))
 
@@ -136,7 +137,7 @@ def test_inactive_key(emulator):
 
 @pytest.mark.parametrize("algorithm", [None, "v2"], ids=["v3", "v1"])
 def test_wrong_secret(emulator, algorithm):
-    _, key_id, _ = new_account(emulator)
+    _account, key_id, _secret = new_account(emulator)
     client = kms_client(emulator, key_id, "not-the-secret", signature_algorithm=algorithm)
 
     error = error_of(describe, client, emulator)
@@ -205,7 +206,7 @@ def test_sts_token_expired(emulator):
 
 def test_sts_token_missing(emulator):
     account = emulator.add_account()
-    key_id, secret, _ = emulator.issue_sts_token(account.account_id)
+    key_id, secret, _token = emulator.issue_sts_token(account.account_id)
     client = kms_client(emulator, key_id, secret)
 
     error = error_of(describe, client, emulator)
@@ -216,7 +217,7 @@ def test_sts_token_missing(emulator):
 
 def test_sts_token_unknown(emulator):
     account = emulator.add_account()
-    key_id, secret, _ = emulator.issue_sts_token(account.account_id)
+    key_id, secret, _token = emulator.issue_sts_token(account.account_id)
     client = kms_client(emulator, key_id, secret, token="CAISnot-a-token")
 
     error = error_of(describe, client, emulator)
@@ -226,8 +227,8 @@ def test_sts_token_unknown(emulator):
 
 def test_sts_token_of_other_key(emulator):
     account = emulator.add_account()
-    key_id, secret, _ = emulator.issue_sts_token(account.account_id)
-    _, _, other_token = emulator.issue_sts_token(account.account_id)
+    key_id, secret, _token = emulator.issue_sts_token(account.account_id)
+    _key_id, _secret, other_token = emulator.issue_sts_token(account.account_id)
     client = kms_client(emulator, key_id, secret, token=other_token)
 
     error = error_of(describe, client, emulator)
@@ -238,7 +239,7 @@ def test_sts_token_of_other_key(emulator):
 @pytest.mark.parametrize("skew", [timedelta(minutes=-20), timedelta(minutes=20)], ids=["past", "future"])
 @pytest.mark.parametrize("algorithm", [None, "v2"], ids=["v3", "v1"])
 def test_clock_skew(emulator, monkeypatch, skew, algorithm):
-    _, key_id, secret = new_account(emulator)
+    _account, key_id, secret = new_account(emulator)
     client = kms_client(emulator, key_id, secret, signature_algorithm=algorithm)
     skewed = (datetime.utcnow() + skew).strftime("%Y-%m-%dT%H:%M:%SZ")
     monkeypatch.setattr(openapi_utils.Utils, "get_timestamp", staticmethod(lambda: skewed))
@@ -250,7 +251,7 @@ def test_clock_skew(emulator, monkeypatch, skew, algorithm):
 
 
 def test_clock_skew_within_window(emulator, monkeypatch):
-    _, key_id, secret = new_account(emulator)
+    _account, key_id, secret = new_account(emulator)
     client = kms_client(emulator, key_id, secret)
     skewed = (datetime.utcnow() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
     monkeypatch.setattr(openapi_utils.Utils, "get_timestamp", staticmethod(lambda: skewed))
@@ -260,7 +261,7 @@ def test_clock_skew_within_window(emulator, monkeypatch):
 
 @pytest.mark.parametrize("algorithm", [None, "v2"], ids=["v3", "v1"])
 def test_nonce_reuse(emulator, monkeypatch, algorithm):
-    _, key_id, secret = new_account(emulator)
+    _account, key_id, secret = new_account(emulator)
     client = kms_client(emulator, key_id, secret, signature_algorithm=algorithm)
     monkeypatch.setattr(openapi_utils.Utils, "get_nonce", staticmethod(lambda: "fixed-nonce"))
 
@@ -272,7 +273,7 @@ def test_nonce_reuse(emulator, monkeypatch, algorithm):
 
 
 def test_https_rejects_untrusted_ca(emulator):
-    _, key_id, secret = new_account(emulator)
+    _account, key_id, secret = new_account(emulator)
     client = kms_client(emulator, key_id, secret, protocol="https")
 
     error = error_of(client.describe_account_kms_status_with_options, runtime(emulator, ca=None))
@@ -298,7 +299,7 @@ def test_concurrent_opens_one_success(emulator):
         with lock:
             outcomes.append(outcome)
 
-    threads = [threading.Thread(target=open_once) for _ in range(16)]
+    threads = [threading.Thread(target=open_once) for _number in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -322,3 +323,24 @@ def test_call_log_filters_and_reset(emulator):
     emulator.reset_calls()
 
     assert emulator.calls() == []
+
+
+def test_keep_alive_and_nodelay(emulator):
+    port = int(emulator.http_url.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    started = time.monotonic()
+    try:
+        for _number in range(20):
+            connection.request("GET", "/_emulator/health")
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+        server_sockets = list(emulator._servers["http"]._connections)
+        nodelay = [sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for sock in server_sockets]
+    finally:
+        connection.close()
+
+    # Twenty requests share one connection, and a delayed-ACK stall would cost about 40 ms each.
+    assert time.monotonic() - started < 0.4
+    assert len(server_sockets) == 1
+    assert nodelay == [1]

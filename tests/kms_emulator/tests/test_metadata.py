@@ -67,8 +67,8 @@ def test_credentials_work_for_kms(emulator, ecs_account):
 
 
 def test_token_required(emulator, ecs_account):
-    missing_status, _ = fetch(emulator, "GET", CREDENTIALS_PATH)
-    invalid_status, _ = fetch(emulator, "GET", CREDENTIALS_PATH, {"X-aliyun-ecs-metadata-token": "forged"})
+    missing_status, _body = fetch(emulator, "GET", CREDENTIALS_PATH)
+    invalid_status, _body = fetch(emulator, "GET", CREDENTIALS_PATH, {"X-aliyun-ecs-metadata-token": "forged"})
 
     assert missing_status == 403
     assert invalid_status == 401
@@ -87,7 +87,7 @@ def test_token_optional(emulator, ecs_account):
 def test_token_ttl_checked(emulator, ecs_account, ttl):
     headers = {} if ttl is None else {"X-aliyun-ecs-metadata-token-ttl-seconds": ttl}
 
-    status, _ = fetch(emulator, "PUT", "/latest/api/token", headers)
+    status, _body = fetch(emulator, "PUT", "/latest/api/token", headers)
 
     assert status == 400
 
@@ -100,7 +100,7 @@ def test_unknown_role_and_path(emulator, ecs_account):
 
 
 def test_no_role_attached(emulator):
-    status, _ = fetch(emulator, "GET", CREDENTIALS_PATH)
+    status, _body = fetch(emulator, "GET", CREDENTIALS_PATH)
 
     assert status == 404
 

@@ -69,7 +69,7 @@ def test_assumed_role_acts_as_target_account(emulator, trust):
 
 
 def test_policy_with_spaces_signed_by_credentials(emulator, trust):
-    _, key_id, secret, _, role_arn = trust
+    _caller, key_id, secret, _target, role_arn = trust
     policy = json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]})
 
     credential = credentials_client(emulator, key_id, secret, role_arn, role_session_name="bootstrap", policy=policy).get_credential()
@@ -78,7 +78,7 @@ def test_policy_with_spaces_signed_by_credentials(emulator, trust):
 
 
 def test_credentials_library_reports_error(emulator, trust):
-    _, key_id, secret, _, _ = trust
+    _caller, key_id, secret, _target, _role_arn = trust
     client = credentials_client(emulator, key_id, secret, "acs:ram::1234567890123456:role/missing", role_session_name="bootstrap")
 
     error = error_of(client.get_credential)
@@ -90,7 +90,7 @@ def test_credentials_library_reports_error(emulator, trust):
 
 @pytest.mark.parametrize("algorithm", [None, "v2"], ids=["v3", "v1"])
 def test_assume_role_generic_client(emulator, trust, algorithm):
-    _, key_id, secret, target, role_arn = trust
+    _caller, key_id, secret, target, role_arn = trust
 
     body = assume_role_call(emulator, key_id, secret, {"RoleArn": role_arn, "RoleSessionName": "s-1", "DurationSeconds": "900"},
                             signature_algorithm=algorithm)
@@ -102,8 +102,18 @@ def test_assume_role_generic_client(emulator, trust, algorithm):
     assert body["RequestId"]
 
 
+@pytest.mark.parametrize("algorithm", [None, "v2"], ids=["v3", "v1"])
+def test_assume_role_form_body(emulator, trust, algorithm):
+    _caller, key_id, secret, _target, role_arn = trust
+
+    body = assume_role_call(emulator, key_id, secret, {"RoleArn": role_arn, "RoleSessionName": "form-body"},
+                            signature_algorithm=algorithm, in_body=True)
+
+    assert body["Credentials"]["AccessKeyId"].startswith("STS.")
+
+
 def test_role_arn_case_insensitive(emulator, trust):
-    _, key_id, secret, target, _ = trust
+    _caller, key_id, secret, target, _role_arn = trust
 
     body = assume_role_call(emulator, key_id, secret, {"RoleArn": f"acs:ram::{target.account_id}:role/KMSADMIN", "RoleSessionName": "s-1"})
 
@@ -124,7 +134,7 @@ def test_role_chaining(emulator, trust):
 
 
 def test_assumed_credentials_expire(emulator, trust):
-    _, key_id, secret, _, role_arn = trust
+    _caller, key_id, secret, _target, role_arn = trust
     credentials = assume_role_call(emulator, key_id, secret, {"RoleArn": role_arn, "RoleSessionName": "s-1"})["Credentials"]
     emulator.store.find_key(credentials["AccessKeyId"]).expiration = time.time() - 1
     client = KmsClient(Config(access_key_id=credentials["AccessKeyId"], access_key_secret=credentials["AccessKeySecret"],
@@ -151,7 +161,7 @@ ERROR_CASES = [
 
 @pytest.mark.parametrize("overrides,status,code", ERROR_CASES)
 def test_assume_role_rejects(emulator, trust, overrides, status, code):
-    _, key_id, secret, _, role_arn = trust
+    _caller, key_id, secret, _target, role_arn = trust
     query = {"RoleArn": role_arn, "RoleSessionName": "valid-name", "DurationSeconds": "3600"}
     query.update(overrides)
     query = {name: value for name, value in query.items() if value is not None}
@@ -163,8 +173,8 @@ def test_assume_role_rejects(emulator, trust, overrides, status, code):
 
 
 def test_untrusted_caller(emulator, trust):
-    _, _, _, _, role_arn = trust
-    _, other_key, other_secret = new_account(emulator)
+    _caller, _key_id, _secret, _target, role_arn = trust
+    _account, other_key, other_secret = new_account(emulator)
 
     error = error_of(assume_role_call, emulator, other_key, other_secret, {"RoleArn": role_arn, "RoleSessionName": "s-1"})
 
@@ -174,7 +184,7 @@ def test_untrusted_caller(emulator, trust):
 
 
 def test_external_id(emulator, trust):
-    caller, key_id, secret, target, _ = trust
+    caller, key_id, secret, target, _role_arn = trust
     role_arn = emulator.add_role(target.account_id, "Vendor", trusted_accounts=[caller.account_id], external_id="abc-123")
 
     missing = error_of(assume_role_call, emulator, key_id, secret, {"RoleArn": role_arn, "RoleSessionName": "s-1"})
@@ -188,7 +198,7 @@ def test_external_id(emulator, trust):
 
 
 def test_assume_role_permission_denied(emulator, trust):
-    caller, key_id, secret, _, role_arn = trust
+    caller, key_id, secret, _target, role_arn = trust
     emulator.account(caller.account_id).denied_actions.add("sts:AssumeRole")
 
     error = error_of(assume_role_call, emulator, key_id, secret, {"RoleArn": role_arn, "RoleSessionName": "s-1"})
