@@ -115,7 +115,7 @@ class Transport:
 
         hooks = {"sleep": self._sleep} if self._sleep else {}
         try:
-            response, _ = call_with_retries(attempt, self.policy, **hooks)
+            response, _attempts = call_with_retries(attempt, self.policy, **hooks)
         except ApiError as error:
             error.action = error.action or action
             self.request_id = error.request_id or self.request_id

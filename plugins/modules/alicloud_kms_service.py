@@ -17,7 +17,7 @@ description:
   - If another run activates the account between the status read and the activation call, the module
     reports the account as unchanged.
 author:
-  - alicloud.kms maintainers
+  - alicloud.kms maintainers (!UNKNOWN)
 extends_documentation_fragment:
   - alicloud.kms.connection
   - alicloud.kms.in_process

@@ -11,7 +11,7 @@ description:
     C(DescribeAccountKmsStatus). It never changes anything.
   - An account that is C(InDebt) or C(Suspended) is reported with a warning that says what the status means.
 author:
-  - alicloud.kms maintainers
+  - alicloud.kms maintainers (!UNKNOWN)
 extends_documentation_fragment:
   - alicloud.kms.connection
   - alicloud.kms.in_process

@@ -221,7 +221,7 @@ class TestAssumeRole:
         assert run.rc == 0, run.output
 
     def test_untrusted_caller(self, ansible, emulator, member):
-        _, member_id, role_arn = member
+        _management, member_id, role_arn = member
         outsider = ansible.new_account("Enabled")
 
         run = ansible.module(MODULE, keys=outsider, args=sts_args(emulator, assume_role={"role_arn": role_arn}))
@@ -258,7 +258,7 @@ class TestAssumeRole:
         assert "AssumeRole failed" in run.result["msg"]
 
     def test_sts_certificate_checked(self, ansible, emulator, member):
-        management, _, role_arn = member
+        management, _member_id, role_arn = member
 
         untrusted = ansible.module(INFO, keys=management,
                                    args={"sts_endpoint": emulator.https_url, "assume_role": {"role_arn": role_arn}})
@@ -324,7 +324,7 @@ class TestPrecedence:
 
 
 def test_every_source_at_high_verbosity(ansible, emulator, member):
-    management, _, role_arn = member
+    management, _member_id, role_arn = member
     emulator.set_ecs_role("KmsInstanceRole", management.account_id)
     sts_keys = ansible.sts_keys(management.account_id)
     path = write_profiles(ansible, [

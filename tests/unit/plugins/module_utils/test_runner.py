@@ -60,7 +60,7 @@ def test_option_error_before_any_call():
 
 @pytest.mark.parametrize("kind, code, status, fragments", [
     (errors.CREDENTIALS, "InvalidAccessKeyId.NotFound", 404, ["access key LTAI...f3e9 from the access_key option",
-                                                               "check access_key and secret_key"]),
+                                                              "check access_key and secret_key"]),
     (errors.CREDENTIALS, "InvalidTimeStamp.Expired", 400, ["correct the clock"]),
     (errors.PERMISSION, "Forbidden.RAM", 403, ["The access key LTAI...f3e9", "kms:DescribeAccountKmsStatus"]),
     (errors.ACCOUNT, "Forbidden.NoRealNameAuthentication", 400, ["real-name verification"]),

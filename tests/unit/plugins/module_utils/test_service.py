@@ -52,7 +52,7 @@ def test_lost_race_is_unchanged():
 
 def test_open_error_raised():
     api = FakeApi("NotEnabled", open_error=ApiError(kind=ACCOUNT, message="real name",
-                                                   code="Forbidden.NoRealNameAuthentication"))
+                                                    code="Forbidden.NoRealNameAuthentication"))
     with pytest.raises(ApiError):
         ensure_kms_service(api, check_mode=False)
 
