@@ -35,6 +35,7 @@ EXACT_CODES = {
     "InvalidTimeStamp.Expired": CREDENTIALS,
     "IllegalTimestamp": CREDENTIALS,
     "SignatureNonceUsed": CREDENTIALS,
+    "MissingSecurityToken": CREDENTIALS,
     "Forbidden.RAM": PERMISSION,
     "Forbidden.NoPermission": PERMISSION,
     "NoPermission": PERMISSION,

@@ -46,6 +46,7 @@ class FakeTransportError(Exception):
     ("InvalidTimeStamp.Expired", 400, errors.CREDENTIALS),
     ("IllegalTimestamp", 400, errors.CREDENTIALS),
     ("SignatureNonceUsed", 400, errors.CREDENTIALS),
+    ("MissingSecurityToken", 400, errors.CREDENTIALS),
     ("Forbidden.RAM", 403, errors.PERMISSION),
     ("Forbidden.NoPermission", 403, errors.PERMISSION),
     ("NoPermission", 403, errors.PERMISSION),
