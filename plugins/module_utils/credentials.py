@@ -100,6 +100,9 @@ class ExplicitKeys:
     def credentials_hint(self):
         if self.security_token:
             return "request a new STS token and set security_token (or ALIBABA_CLOUD_SECURITY_TOKEN)"
+        if self.access_key.startswith("STS."):
+            return ("the key id starts with STS., so it is a temporary key: set security_token (or "
+                    "ALIBABA_CLOUD_SECURITY_TOKEN) to the token issued with it")
         return "check access_key and secret_key (or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
 
 

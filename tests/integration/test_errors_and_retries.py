@@ -58,6 +58,19 @@ def test_expired_sts_token(ansible, emulator):
     assert "request a new STS token" in run.result["msg"]
 
 
+def test_sts_key_without_token(ansible, emulator):
+    owner = ansible.new_account("NotEnabled")
+    keys = ansible.sts_keys(owner.account_id)
+    keys.token = None
+
+    run = ansible.module(MODULE, keys=keys)
+
+    assert run.rc != 0
+    assert_failure_fields(run.result, "MissingSecurityToken", 400)
+    assert "set security_token" in run.result["msg"]
+    assert run.result["attempts"] == 1
+
+
 def test_ram_permission_denied(ansible, emulator):
     keys = ansible.new_account("NotEnabled", denied_actions={"kms:OpenKmsService"})
 
