@@ -80,7 +80,8 @@ def _get_account_object(emulator, account_id):
 
 def _add_fault(emulator, request, _account_id):
     document = request.json()
-    _only(document, {"action", "code", "http_status", "times", "message", "retry_after_ms", "delay", "drop", "account_id"})
+    _only(document, {"action", "code", "http_status", "times", "message", "retry_after_ms", "delay", "drop", "account_id",
+                     "after_action"})
     emulator.add_fault(_require(document, "action"), **{k: v for k, v in document.items() if k != "action"})
     return {"ok": True}
 

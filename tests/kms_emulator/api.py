@@ -49,6 +49,7 @@ class ApiGateway:
         request_id = new_request_id()
         context = read_call_context(request)
         context.account_id = self.store.account_of_key(context.key_id)
+        self.store.record_signature(context.signature)
         service = SERVICES.get(context.api_version)
         record = {
             "time": time.time(),
@@ -101,7 +102,7 @@ class ApiGateway:
 
         if fault is None:
             fault = self.store.take_fault(context.action, identity.account_id, before_authentication=False)
-        if fault is not None and fault.code:
+        if fault is not None and fault.code and not fault.after_action:
             raise fault_error(fault)
 
         with self.store.lock:
@@ -111,4 +112,18 @@ class ApiGateway:
 
         body = {"RequestId": request_id}
         body.update(handler(self.store, identity, context.params))
-        return HttpResponse.json(200, body, {"x-acs-request-id": request_id})
+        response = HttpResponse.json(200, body, {"x-acs-request-id": request_id})
+        if fault is not None and fault.after_action:
+            return self._spoil_reply(fault, response)
+        return response
+
+    @staticmethod
+    def _spoil_reply(fault, response):
+        """Return the reply to a call that was carried out, late, dropped, or replaced by the fault's error."""
+        if fault.delay > 0:
+            time.sleep(fault.delay)
+        if fault.drop:
+            return HttpResponse.dropped()
+        if fault.code:
+            raise fault_error(fault)
+        return response

@@ -15,7 +15,8 @@ class CallContext:
     """What can be read from a request before it is authenticated.
 
     `params` merges the query with form body parameters. `key_id` and
-    `account_id` are as claimed by the request and not verified yet.
+    `account_id` are as claimed by the request and not verified yet, and so
+    is `signature` (the V3 hex signature or the V1 `Signature` parameter).
     """
 
     signature_version: str
@@ -26,6 +27,7 @@ class CallContext:
     params: dict
     host: str
     account_id: str = None
+    signature: str = None
 
 
 @dataclass
@@ -53,6 +55,7 @@ def read_call_context(request):
             token=params.get("SecurityToken"),
             params=params,
             host=request.header("host"),
+            signature=params.get("Signature"),
         )
 
     authorization = signing.parse_authorization(request.header("authorization"))
@@ -64,6 +67,7 @@ def read_call_context(request):
         token=request.header("x-acs-security-token"),
         params=params,
         host=request.header("host"),
+        signature=authorization.signature if authorization else None,
     )
 
 

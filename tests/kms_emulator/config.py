@@ -8,7 +8,8 @@ import json
 ACCOUNT_FIELDS = {"account_id", "status", "real_name_verified", "denied_actions", "access_keys", "roles"}
 KEY_FIELDS = {"key_id", "secret", "active"}
 ROLE_FIELDS = {"name", "trusted_accounts", "external_id"}
-FAULT_FIELDS = {"action", "code", "http_status", "times", "message", "retry_after_ms", "delay", "drop", "account_id"}
+FAULT_FIELDS = {"action", "code", "http_status", "times", "message", "retry_after_ms", "delay", "drop", "account_id",
+                "after_action"}
 ECS_ROLE_FIELDS = {"role_name", "account_id", "require_token"}
 TOP_LEVEL_FIELDS = {"accounts", "faults", "ecs_role"}
 

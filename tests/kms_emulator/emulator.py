@@ -142,17 +142,20 @@ class Emulator:
             self.store.ecs_role = EcsRole(role_name, str(account_id), bool(require_token))
 
     def add_fault(self, action, code=None, http_status=400, times=1, message=None, retry_after_ms=None,
-                  delay=0.0, drop=False, account_id=None):
+                  delay=0.0, drop=False, account_id=None, after_action=False):
         """Queue a fault for the next `times` calls of `action` ("*" for any action).
 
         A fault with `code` returns that error once the signature is verified.
         `delay` (seconds) and `drop` act before verification, and a dropped
-        call gets its connection reset without a response.
+        call gets its connection reset without a response. With `after_action`,
+        the call is verified and carried out first, and then its response is
+        delayed, dropped or replaced by the error: the client never learns
+        that the call took effect.
         """
         fault = Fault(
             action=action, code=code, http_status=int(http_status), remaining=int(times), message=message,
             retry_after_ms=retry_after_ms, delay=float(delay), drop=bool(drop),
-            account_id=str(account_id) if account_id is not None else None,
+            account_id=str(account_id) if account_id is not None else None, after_action=bool(after_action),
         )
         self.store.add_fault(fault)
 
@@ -166,3 +169,8 @@ class Emulator:
 
     def reset_calls(self):
         self.store.reset_calls()
+
+    def signatures(self):
+        """Return every request signature received so far (V3 hex or V1 `Signature`), to look for in client output."""
+        with self.store.lock:
+            return set(self.store.signatures)

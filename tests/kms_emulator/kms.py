@@ -22,6 +22,7 @@ def open_kms_service(store, identity, params):
             raise ApiError(400, "Forbidden.NoRealNameAuthentication", "Real name authentication is needed.")
 
         account.status = "Enabled"
+        account.activations += 1
         return {}
 
 

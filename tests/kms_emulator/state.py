@@ -33,13 +33,16 @@ class Account:
     """An Alibaba Cloud account as the emulator models it.
 
     `denied_actions` lists RAM actions such as "kms:OpenKmsService" that every
-    principal of the account is refused.
+    principal of the account is refused. `activations` counts the
+    OpenKmsService calls that changed the status, whether or not their reply
+    reached the client.
     """
 
     account_id: str
     status: str = "NotEnabled"
     real_name_verified: bool = True
     denied_actions: set = field(default_factory=set)
+    activations: int = 0
 
     def to_dict(self):
         return {
@@ -47,6 +50,7 @@ class Account:
             "status": self.status,
             "real_name_verified": self.real_name_verified,
             "denied_actions": sorted(self.denied_actions),
+            "activations": self.activations,
         }
 
 
@@ -101,6 +105,8 @@ class Fault:
     """A scripted failure for the next `remaining` calls of `action`.
 
     `action` "*" matches every action. `account_id` None matches every account.
+    With `after_action` set, the call is carried out first and only its reply
+    suffers: it is delayed, dropped or replaced by the error `code`.
     """
 
     action: str
@@ -112,6 +118,7 @@ class Fault:
     delay: float = 0.0
     drop: bool = False
     account_id: str = None
+    after_action: bool = False
 
     def matches(self, action, account_id):
         if self.action not in ("*", action):
@@ -121,7 +128,7 @@ class Fault:
 
     @property
     def acts_before_authentication(self):
-        return self.drop or self.delay > 0
+        return not self.after_action and (self.drop or self.delay > 0)
 
 
 @dataclass
@@ -145,6 +152,7 @@ class Store:
         self.roles = {}
         self.faults = []
         self.calls = []
+        self.signatures = set()
         self.nonces = {}
         self.ecs_role = None
         self.metadata_tokens = {}
@@ -261,6 +269,12 @@ class Store:
     def record_call(self, record):
         with self.lock:
             self.calls.append(record)
+
+    def record_signature(self, signature):
+        """Remember a request signature, in memory only, so tests can look for it in client output."""
+        if signature:
+            with self.lock:
+                self.signatures.add(signature)
 
     def list_calls(self, action=None, account_id=None):
         with self.lock:
