@@ -220,3 +220,14 @@ def ansible(request, tmp_path, emulator):
 def automatic_ansible(tmp_path, emulator):
     """Ansible that leaves the choice of execution path to the action plugin."""
     return Ansible(tmp_path, emulator)
+
+
+@pytest.fixture
+def ansible_on(tmp_path, emulator):
+    """A factory of Ansible runners on a given path, IN_PROCESS or MODULE, for tests that compare the two."""
+    def make(path):
+        folder = tmp_path / path
+        folder.mkdir()
+        return Ansible(folder, emulator, path=path)
+
+    return make
