@@ -3,9 +3,9 @@
 
 
 class ModuleDocFragment:
-    """Where the modules run: in-process on the controller, or as an ordinary module."""
+    """Notes on where the modules run: in-process on the controller, or as an ordinary module."""
 
-    # ansible-core reads a fragment only when it has options or attributes; this one adds notes only.
+    # ansible-core rejects a fragment without options or attributes, so this one declares no options.
     DOCUMENTATION = r"""
 options: {}
 notes:
