@@ -12,13 +12,19 @@ import json
 from functools import partial
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.alicloud.kms.plugins.module_utils.client import USER_AGENT, KmsApi
 from ansible_collections.alicloud.kms.plugins.module_utils.options import connection_argument_spec
 from ansible_collections.alicloud.kms.plugins.module_utils.runner import run
+
+try:
+    from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+except ImportError:
+    # ansible-core before 2.19 has no serialization profiles, and encodes module arguments with this.
+    from ansible.module_utils.common.json import AnsibleJSONEncoder
+    get_module_encoder = None
 
 
 # Sent to the endpoint, so that server-side logs tell the two paths apart.
@@ -60,6 +66,9 @@ def run_in_process(operation, task_args, module_name, check_mode, diff):
 
 def as_module_arguments(task_args):
     """Return the task's arguments as the module would receive them: plain JSON values, vaulted ones decrypted."""
+    if get_module_encoder is None:
+        return json.loads(json.dumps(dict(task_args), cls=AnsibleJSONEncoder, vault_to_text=True))
+
     encoded = json.dumps(dict(task_args), cls=get_module_encoder(SERIALIZATION_PROFILE, Direction.CONTROLLER_TO_MODULE))
     return json.loads(encoded, cls=get_module_decoder(SERIALIZATION_PROFILE, Direction.CONTROLLER_TO_MODULE))
 
