@@ -6,6 +6,9 @@ On the module path AnsibleModule validates the arguments against the argument sp
 fallbacks, aliases, types, unknown options), passes the warnings on, drops the diff outside diff mode,
 adds `invocation`, and masks every no_log value in what it returns. `run_in_process` does the same
 around the same `runner.run`, so a task's result does not depend on where it ran.
+
+NOTE: AnsibleModule also logs each invocation to the target's syslog or journal and, when tracebacks
+are enabled (DISPLAY_TRACEBACK), adds the call stack to a failure. The in-process path does neither.
 """
 
 import json
