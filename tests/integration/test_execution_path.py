@@ -34,7 +34,7 @@ def playbook(task_options="", hosts="localhost"):
 def verbose_result(run):
     """Return the task result the default callback printed after '=>' at -vvv, without its request id."""
     start = run.stdout.index("=> {") + len("=> ")
-    result, _ = json.JSONDecoder().raw_decode(run.stdout[start:])
+    result, _end = json.JSONDecoder().raw_decode(run.stdout[start:])
     result.pop("request_id", None)
     return result
 
