@@ -9,7 +9,7 @@ class ModuleDocFragment:
 options:
   access_key:
     description:
-      - The AccessKey id of the RAM user or STS session to act as.
+      - The AccessKey id of the RAM user or STS session to act as, such as C(LTAI5tExampleKeyId8e3f).
       - If not set, the value of E(ALIBABA_CLOUD_ACCESS_KEY_ID) is used, then E(ALICLOUD_ACCESS_KEY).
       - When no credential option is set at all, the default credential chain of alibabacloud-credentials
         is used.
@@ -18,13 +18,15 @@ options:
     aliases: [access_key_id]
   secret_key:
     description:
-      - The AccessKey secret that goes with O(access_key).
+      - The AccessKey secret that goes with O(access_key), best taken from Ansible Vault, such as
+        C({{ vault_alicloud_secret_key }}).
       - If not set, the value of E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) is used, then E(ALICLOUD_SECRET_KEY).
     type: str
     aliases: [access_key_secret]
   security_token:
     description:
-      - The STS security token, when O(access_key) is a temporary key (its id starts with C(STS.)).
+      - The STS security token, when O(access_key) is a temporary key (its id starts with C(STS.)), such as
+        C({{ sts_credentials.security_token }}) from a task that registered temporary credentials.
       - If not set, the value of E(ALIBABA_CLOUD_SECURITY_TOKEN) is used, then E(ALICLOUD_SECURITY_TOKEN).
     type: str
   region:
@@ -45,27 +47,29 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificate of every HTTPS endpoint the module calls.
-      - Set it to V(false) only for a test endpoint with a self-signed certificate.
+      - Set it to V(false) only for a test endpoint with a self-signed certificate; prefer O(ca_bundle).
     type: bool
     default: true
   ca_bundle:
     description:
       - The path of a PEM file of CA certificates to trust instead of the system's, for every HTTPS
-        connection the module makes.
+        connection the module makes, such as C(/etc/pki/ca-trust/source/anchors/corporate-proxy.pem).
+      - If not set, the system's CA certificates are trusted.
     type: path
   connect_timeout:
     description:
-      - Seconds to wait for a connection to an endpoint, above 0 and at most 300.
+      - Seconds to wait for a connection to an endpoint, above 0 and at most 300, such as V(2.5).
     type: float
     default: 5
   read_timeout:
     description:
-      - Seconds to wait for a reply once connected, above 0 and at most 3600.
+      - Seconds to wait for a reply once connected, above 0 and at most 3600, such as V(30).
     type: float
     default: 10
   retries:
     description:
-      - How many times to retry a call that failed for a reason that may pass, from 0 to 20.
+      - How many times to retry a call that failed for a reason that may pass, from 0 to 20, such as V(8)
+        for a run over many accounts that may meet throttling.
       - Throttling, server errors (HTTP 5xx), dropped connections and timeouts are retried with capped
         exponential backoff and full jitter, or after the wait the server asks for in C(x-acs-retry-after).
         No retry starts after 60 seconds from the first attempt.
@@ -74,7 +78,8 @@ options:
     default: 5
   profile:
     description:
-      - The name of a profile in the aliyun CLI configuration file O(shared_credentials_file).
+      - The name of a profile in the aliyun CLI configuration file O(shared_credentials_file), such as
+        C(production).
       - Supported modes are C(AK), C(StsToken), C(RamRoleArn) and C(EcsRamRole). The profile's C(region_id)
         applies unless O(region) is set.
       - If not set, the value of E(ALIBABA_CLOUD_PROFILE) is used, then E(ALICLOUD_PROFILE).
@@ -88,8 +93,9 @@ options:
     type: path
   ecs_role_name:
     description:
-      - The name of the RAM role attached to the ECS instance the module runs on. The module reads the role's
-        temporary credentials from the instance metadata service, with a session token and short timeouts.
+      - The name of the RAM role attached to the ECS instance the module runs on, such as C(KmsOnboarding).
+        The module reads the role's temporary credentials from the instance metadata service, with a
+        session token and short timeouts.
       - If not set, the value of E(ALICLOUD_ECS_ROLE_NAME) is used.
       - E(ALIBABA_CLOUD_ECS_METADATA_ENDPOINT) points this source at another metadata server, such as a test
         server; it defaults to C(http://100.100.100.200).
@@ -102,30 +108,35 @@ options:
     suboptions:
       role_arn:
         description:
-          - The ARN of the role, in the form C(acs:ram::<account id>:role/<role name>).
+          - The ARN of the role, in the form C(acs:ram::<account id>:role/<role name>), such as
+            C(acs:ram::1234567890123456:role/ResourceDirectoryAccountAccessRole).
         type: str
         required: true
       session_name:
         description:
-          - The role session name, 2 to 64 letters, digits or the characters C(.@-_). It appears in ActionTrail.
+          - The role session name, 2 to 64 letters, digits or the characters C(.@-_), such as C(kms-onboarding).
+            It appears in ActionTrail.
           - If not set, C(ansible-alicloud-kms) is used.
         type: str
       session_duration:
         description:
-          - How long the temporary credentials are valid, in seconds, from 900 to 43200.
+          - How long the temporary credentials are valid, in seconds, from 900 to 43200, such as V(900) for a
+            short run.
         type: int
         default: 3600
       policy:
         description:
-          - A RAM policy document that further limits the role's permissions for this session.
+          - A RAM policy document that further limits the role's permissions for this session, such as one
+            that allows only C(kms:DescribeAccountKmsStatus) and C(kms:OpenKmsService).
         type: json
       external_id:
         description:
-          - The external id that the role's trust policy requires, if any.
+          - The external id that the role's trust policy requires, if any, such as C(onboarding-2024).
         type: str
   sts_endpoint:
     description:
-      - The STS endpoint that O(assume_role) calls, as a URL or a bare host (which means HTTPS).
+      - The STS endpoint that O(assume_role) calls, as a URL or a bare host (which means HTTPS), such as
+        C(https://sts-vpc.cn-shanghai.aliyuncs.com).
       - If not set, the value of E(ALIBABA_CLOUD_STS_ENDPOINT) is used, then C(https://sts.aliyuncs.com).
       - O(validate_certs) and O(ca_bundle) apply to it too.
     type: str

@@ -30,7 +30,7 @@ attributes:
     details: In check mode the module reads the status and reports what it would do; it never activates.
   diff_mode:
     support: full
-    details: The diff shows O(ignore:account_status) before and after.
+    details: The diff shows RV(account_status) before and after.
   platform:
     platforms: posix
   action:

@@ -39,6 +39,9 @@ attributes:
       - alicloud.kms.alicloud
 seealso:
   - module: alicloud.kms.alicloud_kms_service
+  - name: DescribeAccountKmsStatus in OpenAPI Explorer
+    description: The status call, with its response fields and error codes.
+    link: https://api.aliyun.com/#product=Kms&api=DescribeAccountKmsStatus&type=RPC&version=2016-01-20
 """
 
 EXAMPLES = r"""
