@@ -9,7 +9,7 @@ vars, ansible_connection=local and ansible_python_interpreter={{ ansible_playboo
 size and fork count the script runs three playbooks over the same inventory, one after the other:
 ansible.builtin.ping, alicloud_kms_service on the module path (alicloud_kms_in_process=false) and on
 the default path, which is in-process. It reports each wall time and the ratios to ping, taking the
-median of --repeat rounds. It then times one ad hoc run of each against ansible localhost -m
+median of --repeat rounds, and the CPU time of each run as a check that does not depend on other load. It then times one ad hoc run of each against ansible localhost -m
 ansible.builtin.ping, and counts the API calls per account from the emulator's call log.
 
 Nothing leaves 127.0.0.1: the proxy variables are cleared and the ECS metadata lookup is disabled.
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -196,10 +197,17 @@ def write_playbook(folder, name, action, options=""):
 
 
 def run_timed(command, env_extra=None, expect_hosts=None):
-    """Run a command, check that it succeeded on every host, and return its wall time in seconds."""
+    """Run a command, check that it succeeded on every host, and return (wall seconds, CPU seconds).
+
+    The CPU time is that of the command and every process it waited for, so it counts the forks and
+    module processes but not the emulator. Other load on the machine stretches wall time, not CPU time.
+    """
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     completed = subprocess.run(command, env=clean_env(env_extra), capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (usage_after.ru_utime - usage_before.ru_utime) + (usage_after.ru_stime - usage_before.ru_stime)
 
     if completed.returncode != 0:
         raise RuntimeError("%s failed with exit code %d:\n%s\n%s" % (" ".join(command[:4]), completed.returncode,
@@ -209,7 +217,7 @@ def run_timed(command, env_extra=None, expect_hosts=None):
         if len(recap_lines) != expect_hosts:
             raise RuntimeError("expected %d hosts without failures, found %d:\n%s"
                                % (expect_hosts, len(recap_lines), completed.stdout[-3000:]))
-    return elapsed
+    return elapsed, cpu
 
 
 def playbook_command(playbook, inventory, forks, emulator, path, check=False):
@@ -222,8 +230,24 @@ def playbook_command(playbook, inventory, forks, emulator, path, check=False):
     return command
 
 
+def summarize(samples):
+    """Return medians and ratios from {path: [(wall, cpu), ...]}."""
+    wall = {path: statistics.median(sample[0] for sample in values) for path, values in samples.items()}
+    cpu = {path: statistics.median(sample[1] for sample in values) for path, values in samples.items()}
+    return {
+        "seconds": wall,
+        "cpu_seconds": cpu,
+        "samples": samples,
+        "module_to_ping": wall["module"] / wall["ping"],
+        "in_process_to_ping": wall["in-process"] / wall["ping"],
+        "module_to_in_process": wall["module"] / wall["in-process"],
+        "cpu_in_process_to_ping": cpu["in-process"] / cpu["ping"],
+        "load_average": os.getloadavg()[0],
+    }
+
+
 def time_playbooks(folder, emulator, sizes, fork_counts, repeat):
-    """Return rows of median wall times for ping, the module path and the in-process path."""
+    """Return rows of median wall and CPU times for ping, the module path and the in-process path."""
     enabled = emulator.ready["accounts"][:max(sizes)]
     ping = write_playbook(folder, "ping", "ansible.builtin.ping")
     service = write_playbook(folder, "service", "alicloud.kms.alicloud_kms_service", SERVICE_OPTIONS)
@@ -239,13 +263,9 @@ def time_playbooks(folder, emulator, sizes, fork_counts, repeat):
                     command = playbook_command(playbook, inventory, forks, emulator, path)
                     samples[path].append(run_timed(command, expect_hosts=size))
 
-            medians = {path: statistics.median(values) for path, values in samples.items()}
-            row = {"accounts": size, "forks": forks, "seconds": medians, "samples": samples,
-                   "module_to_ping": medians["module"] / medians["ping"],
-                   "in_process_to_ping": medians["in-process"] / medians["ping"],
-                   "module_to_in_process": medians["module"] / medians["in-process"]}
+            row = dict(accounts=size, forks=forks, **summarize(samples))
             rows.append(row)
-            print_row(row)
+            print_row("%4d accounts, forks %2d:" % (size, forks), row)
     return rows
 
 
@@ -266,13 +286,8 @@ def time_adhoc(emulator, repeat):
         for path in PATHS:
             samples[path].append(run_timed(commands[path], env_extra=env_extra))
 
-    medians = {path: statistics.median(values) for path, values in samples.items()}
-    result = {"seconds": medians, "samples": samples,
-              "in_process_to_ping": medians["in-process"] / medians["ping"],
-              "module_to_ping": medians["module"] / medians["ping"]}
-    print("ad hoc, one account: ping %.2f s, module %.2f s (%.2f x ping), in-process %.2f s (%.2f x ping)"
-          % (medians["ping"], medians["module"], result["module_to_ping"], medians["in-process"],
-             result["in_process_to_ping"]), flush=True)
+    result = summarize(samples)
+    print_row("ad hoc, one account:", result)
     return result
 
 
@@ -320,11 +335,11 @@ def count_calls(folder, emulator, size):
     return rows
 
 
-def print_row(row):
+def print_row(label, row):
     seconds = row["seconds"]
-    print("%4d accounts, forks %2d: ping %6.2f s, module %6.2f s (%.2f x ping), in-process %6.2f s (%.2f x ping)"
-          % (row["accounts"], row["forks"], seconds["ping"], seconds["module"], row["module_to_ping"],
-             seconds["in-process"], row["in_process_to_ping"]), flush=True)
+    print("%s ping %6.2f s, module %6.2f s (%.2f x ping), in-process %6.2f s (%.2f x ping; CPU %.2f x ping), "
+          "load %.1f" % (label, seconds["ping"], seconds["module"], row["module_to_ping"], seconds["in-process"],
+                         row["in_process_to_ping"], row["cpu_in_process_to_ping"], row["load_average"]), flush=True)
 
 
 def main(argv=None):
