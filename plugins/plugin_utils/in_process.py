@@ -25,8 +25,7 @@ from ansible_collections.alicloud.kms.plugins.module_utils.runner import run
 try:
     from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
 except ImportError:
-    # ansible-core before 2.19 has no serialization profiles, and encodes module arguments with this.
-    from ansible.module_utils.common.json import AnsibleJSONEncoder
+    # ansible-core before 2.19 has no serialization profiles: as_module_arguments() falls back to AnsibleJSONEncoder.
     get_module_encoder = None
 
 
@@ -70,6 +69,8 @@ def run_in_process(operation, task_args, module_name, check_mode, diff):
 def as_module_arguments(task_args):
     """Return the task's arguments as the module would receive them: plain JSON values, vaulted ones decrypted."""
     if get_module_encoder is None:
+        from ansible.module_utils.common.json import AnsibleJSONEncoder
+
         return json.loads(json.dumps(dict(task_args), cls=AnsibleJSONEncoder, vault_to_text=True))
 
     encoded = json.dumps(dict(task_args), cls=get_module_encoder(SERIALIZATION_PROFILE, Direction.CONTROLLER_TO_MODULE))

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +64,7 @@ ASSUME_ROLE_OPTIONS = """        access_key: "{{ management_key }}"
 
 
 def parse_arguments(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="10,100,500", help="numbers of accounts, comma-separated")
     parser.add_argument("--forks", default="10,50", help="fork counts, comma-separated")
     parser.add_argument("--repeat", type=int, default=1, help="rounds per size and fork count; the median is reported")
@@ -146,13 +145,13 @@ def emulator_config(size):
     def account(status, roles=()):
         return {"status": status, "access_keys": [{}], "roles": list(roles)}
 
-    accounts = [account("Enabled") for _ in range(size)]
-    for _ in ("module", "in-process"):
-        accounts += [account("NotEnabled") for _ in range(SCENARIO_ACCOUNTS)]
-    accounts += [account("NotEnabled") for _ in range(SCENARIO_ACCOUNTS)]
+    accounts = [account("Enabled") for _index in range(size)]
+    for _path in ("module", "in-process"):
+        accounts += [account("NotEnabled") for _index in range(SCENARIO_ACCOUNTS)]
+    accounts += [account("NotEnabled") for _index in range(SCENARIO_ACCOUNTS)]
     management = {"account_id": "9" * 16, "status": "Enabled", "access_keys": [{}]}
     members = [account("Enabled", roles=[{"name": "OnboardingRole", "trusted_accounts": [management["account_id"]]}])
-               for _ in range(SCENARIO_ACCOUNTS)]
+               for _index in range(SCENARIO_ACCOUNTS)]
     return {"accounts": accounts + [management] + members}
 
 
@@ -257,7 +256,7 @@ def time_playbooks(folder, emulator, sizes, fork_counts, repeat):
         inventory = write_inventory(folder, "enabled-%d" % size, enabled[:size])
         for forks in fork_counts:
             samples = {path: [] for path in PATHS}
-            for _ in range(repeat):
+            for _run in range(repeat):
                 for path in PATHS:
                     playbook = ping if path == "ping" else service
                     command = playbook_command(playbook, inventory, forks, emulator, path)
@@ -282,7 +281,7 @@ def time_adhoc(emulator, repeat):
     }
 
     samples = {path: [] for path in PATHS}
-    for _ in range(repeat):
+    for _run in range(repeat):
         for path in PATHS:
             samples[path].append(run_timed(commands[path], env_extra=env_extra))
 
