@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ansible_collections.alicloud.kms.plugins.module_utils.options import OptionError
+from ansible_collections.alicloud.kms.plugins.module_utils.options import OptionError, check_credential_text
 
 
 DEFAULT_CONFIG_FILE = "~/.aliyun/config.json"
@@ -24,6 +24,11 @@ MODE_FIELDS = {
     "RamRoleArn": ("access_key_id", "access_key_secret", "ram_role_arn"),
     "EcsRamRole": ("ram_role_name",),
 }
+
+# Fields that must be strings when present. The secret ones are named in messages, never shown.
+TEXT_FIELDS = ("access_key_id", "access_key_secret", "sts_token", "ram_role_arn", "ram_session_name", "external_id",
+               "policy", "ram_role_name", "region_id")
+CREDENTIAL_FIELDS = ("access_key_id", "access_key_secret", "sts_token")
 
 
 @dataclass
@@ -82,6 +87,9 @@ def load_profile(path_option, name):
 
 
 def _read_json(path):
+    if os.path.isdir(path):
+        raise OptionError("the aliyun CLI configuration file %s is a directory: set shared_credentials_file to the "
+                          "path of the config.json file inside it" % path)
     if not os.path.isfile(path):
         raise OptionError("the aliyun CLI configuration file %s does not exist: create it with 'aliyun configure' "
                           "or set shared_credentials_file" % path)
@@ -111,4 +119,14 @@ def _checked(profile):
     if missing:
         raise OptionError("%s (mode %s) has no %s: complete it with 'aliyun configure --profile %s --mode %s'"
                           % (profile.describe(), profile.mode, " or ".join(missing), profile.name, profile.mode))
+
+    for key in TEXT_FIELDS:
+        value = profile.get(key)
+        if value is not None and not isinstance(value, str):
+            raise OptionError("%s has a value of type %s in %s, which must be a string: fix the file or recreate "
+                              "the profile with 'aliyun configure --profile %s'"
+                              % (profile.describe(), type(value).__name__, key, profile.name))
+    for key in CREDENTIAL_FIELDS:
+        if profile.get(key) is not None:
+            check_credential_text(key, profile.get(key), "in %s" % profile.describe())
     return profile

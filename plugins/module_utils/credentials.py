@@ -12,12 +12,18 @@ source set as a module option beats one set only through the environment. Keys a
 set as options is an error. `assume_role` applies on top of whichever base source was chosen.
 """
 
+import json
 import os
 import re
 
 from ansible_collections.alicloud.kms.plugins.module_utils import cli_profile, ecs_metadata, sts
 from ansible_collections.alicloud.kms.plugins.module_utils.errors import CREDENTIALS, ApiError, classify_exception
-from ansible_collections.alicloud.kms.plugins.module_utils.options import OptionError, parse_url, require_text
+from ansible_collections.alicloud.kms.plugins.module_utils.options import (
+    OptionError,
+    check_credential_text,
+    parse_url,
+    require_text,
+)
 
 
 ACCESS_KEY_ENV = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY")
@@ -77,16 +83,20 @@ class ExplicitKeys:
         self.security_token = params.get("security_token")
 
     def validate(self):
-        self.access_key = require_text("access_key", self.access_key)
+        shown_key = mask_key_id(str(self.access_key))
+        self.access_key = require_text("access_key", self.access_key, shown=shown_key)
+        check_credential_text("access_key", self.access_key, shown_key)
         if self.secret_key is None:
             raise OptionError("access_key %s is set but secret_key is missing: set secret_key or "
-                              "ALIBABA_CLOUD_ACCESS_KEY_SECRET" % mask_key_id(self.access_key))
+                              "ALIBABA_CLOUD_ACCESS_KEY_SECRET" % shown_key)
         if not str(self.secret_key).strip():
-            raise OptionError("secret_key is empty: set it to the AccessKey secret of %s"
-                              % mask_key_id(self.access_key))
+            raise OptionError("secret_key is empty: set it to the AccessKey secret of %s" % shown_key)
+        check_credential_text("secret_key", self.secret_key, "for %s" % shown_key)
         if self.security_token is not None and not str(self.security_token).strip():
             raise OptionError("security_token is empty: set it to the STS token issued with %s, or leave "
-                              "it out for a permanent AccessKey" % mask_key_id(self.access_key))
+                              "it out for a permanent AccessKey" % shown_key)
+        if self.security_token is not None:
+            check_credential_text("security_token", self.security_token, "for %s" % shown_key)
 
     def resolve(self, transport):
         return dict(access_key_id=self.access_key, access_key_secret=self.secret_key,
@@ -220,8 +230,9 @@ class DefaultChain:
 class AssumedRole:
     """A RAM role assumed through STS with the credentials of a base source."""
 
-    def __init__(self, base, options, sts_endpoint):
+    def __init__(self, base, options, sts_endpoint, where=" in assume_role"):
         self.base = base
+        self.where = where
         self.role_arn = options.get("role_arn")
         self.session_name = options.get("session_name")
         self.duration = options.get("session_duration")
@@ -233,9 +244,9 @@ class AssumedRole:
     def validate(self):
         self.base.validate()
         self.role_arn, self.session_name, self.duration = check_role(
-            self.role_arn, self.session_name, self.duration, self.external_id, where=" in assume_role")
+            self.role_arn, self.session_name, self.duration, self.external_id, where=self.where)
         if self.policy is not None:
-            self.policy = require_text("assume_role.policy", self.policy)
+            self.policy = check_policy(self.policy)
         self.sts_endpoint = sts.parse_sts_endpoint(self.sts_endpoint_option)
 
     @property
@@ -285,6 +296,19 @@ def check_role(role_arn, session_name, duration, external_id, where=""):
     return role_arn, session_name, duration
 
 
+def check_policy(policy):
+    """Return the assume_role policy after checking that it is a JSON object, as STS requires."""
+    policy = require_text("assume_role.policy", policy)
+    fix = 'give a RAM policy document, a JSON object such as {"Version": "1", "Statement": [...]}'
+    try:
+        document = json.loads(policy)
+    except ValueError as error:
+        raise OptionError("assume_role.policy is not valid JSON (%s): %s" % (error, fix)) from None
+    if not isinstance(document, dict):
+        raise OptionError("assume_role.policy is a JSON %s, not an object: %s" % (type(document).__name__, fix))
+    return policy
+
+
 def select_source(params):
     """Pick the credential source the options ask for, check it offline, and return it.
 
@@ -293,11 +317,18 @@ def select_source(params):
     base = _base_source(params)
 
     assume_role = params.get("assume_role")
+    where = " in assume_role"
     if assume_role is None and os.environ.get(ASSUME_ROLE_ARN_ENV):
         assume_role = {"role_arn": os.environ[ASSUME_ROLE_ARN_ENV]}
+        where = " from the environment variable %s" % ASSUME_ROLE_ARN_ENV
 
-    source = AssumedRole(base, assume_role, params.get("sts_endpoint")) if assume_role is not None else base
+    source = AssumedRole(base, assume_role, params.get("sts_endpoint"), where) if assume_role is not None else base
     source.validate()
+
+    # Checked even when no role is assumed, so that a malformed value that module_defaults sets for a
+    # whole play fails on the first task rather than on the first one that assumes a role.
+    if params.get("sts_endpoint") is not None:
+        sts.parse_sts_endpoint(params["sts_endpoint"])
     return source
 
 
@@ -314,8 +345,10 @@ def _base_source(params):
     ecs = value_origin(params.get("ecs_role_name"), ECS_ROLE_ENV)
 
     if keys == OPTION and profile == OPTION:
-        raise OptionError("access_key and profile are both set: use the keys, or the profile '%s', not both"
-                          % (params.get("profile") or "(current)"))
+        profile_name = params.get("profile") or "(current)"
+        profile_file = params.get("shared_credentials_file") or cli_profile.DEFAULT_CONFIG_FILE
+        raise OptionError("access_key and profile are both set: use the access key %s or the profile '%s' of %s, "
+                          "not both" % (mask_key_id(params.get("access_key")), profile_name, profile_file))
 
     # Options beat environment variables; within each, keys beat profile beats ECS role.
     candidates = [(keys, ExplicitKeys), (profile, CliProfile), (ecs, EcsRole)]

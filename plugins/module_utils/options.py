@@ -29,6 +29,10 @@ REGION_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)+$")
 HOST_PATTERN = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 
 
+# Every certificate in a PEM bundle starts with this line.
+PEM_CERTIFICATE_MARKER = b"-----BEGIN CERTIFICATE-----"
+
+
 class OptionError(ValueError):
     """An option value that is invalid before any request is sent. The message names the option and the fix."""
 
@@ -128,16 +132,39 @@ def connection_settings(params, default_region=None):
     )
 
 
-def require_text(name, value):
-    """Return `value` stripped, or raise OptionError when it is empty or only white space."""
+def require_text(name, value, shown=None):
+    """Return `value` as text, or raise OptionError when it is empty, only white space, or padded with it.
+
+    `shown` replaces the value in the message, for values that may only be shown masked.
+    """
     if value is None:
         return None
     text = str(value)
     if not text.strip():
         raise OptionError("%s is empty: set it to a value or leave the option out" % name)
     if text != text.strip():
-        raise OptionError("%s has leading or trailing white space: remove it" % name)
+        raise OptionError("%s %s has leading or trailing white space: remove it"
+                          % (name, shown if shown is not None else repr(text)))
     return text
+
+
+def check_credential_text(name, value, shown):
+    """Raise OptionError unless a credential value contains only printable ASCII characters without spaces.
+
+    Key ids, secrets and STS tokens never contain anything else. Any other character would reach an
+    HTTP header, where the HTTP library rejects it with a message that repeats the whole header.
+    `shown` names the value in the message: a masked key id, or words, never the secret itself.
+    """
+    for position, character in enumerate(str(value), start=1):
+        if not "!" <= character <= "~":
+            raise OptionError("%s %s contains %s at character %d: remove it, because credentials contain only "
+                              "ASCII letters, digits and punctuation"
+                              % (name, shown, _character_name(character), position))
+
+
+def _character_name(character):
+    names = {" ": "a space", "\n": "a line break", "\r": "a carriage return", "\t": "a tab"}
+    return names.get(character, "the character U+%04X" % ord(character))
 
 
 def parse_endpoint(value):
@@ -177,6 +204,9 @@ def parse_url(option, value, example="https://kms.cn-hangzhou.aliyuncs.com"):
         raise OptionError("%s %r has a query or fragment: give only the scheme, host and port" % (option, value))
 
     host = _endpoint_host(option, value, parts.hostname)
+    if port == 0:
+        raise OptionError("%s %r has the port 0: give a port from 1 to 65535, or none for the scheme's default"
+                          % (option, value))
     if port is not None:
         host = "%s:%d" % (host, port)
     return parts.scheme, host
@@ -197,15 +227,26 @@ def _endpoint_host(option, value, hostname):
 
 
 def check_ca_bundle(value):
-    """Return the CA bundle path after checking that it is a readable file."""
+    """Return the CA bundle path after checking that it is a readable file with a PEM certificate in it."""
     if value is None:
         return None
     path = require_text("ca_bundle", value)
+    fix = "give the path of a PEM file of trusted CA certificates"
+
+    if os.path.isdir(path):
+        raise OptionError("ca_bundle %r is a directory: %s" % (path, fix))
     if not os.path.isfile(path):
-        raise OptionError("ca_bundle %s is not a file: give the path of a PEM file of trusted CA "
-                          "certificates" % path)
-    if not os.access(path, os.R_OK):
-        raise OptionError("ca_bundle %s is not readable by this user: fix its permissions" % path)
+        raise OptionError("ca_bundle %r does not exist or is not a regular file: %s" % (path, fix))
+    try:
+        with open(path, "rb") as stream:
+            content = stream.read()
+    except OSError as error:
+        raise OptionError("ca_bundle %r cannot be read by this user (%s): fix its permissions or %s"
+                          % (path, error.strerror, fix)) from None
+
+    if PEM_CERTIFICATE_MARKER not in content:
+        raise OptionError("ca_bundle %r contains no PEM certificate (no line %s): %s"
+                          % (path, PEM_CERTIFICATE_MARKER.decode(), fix))
     return path
 
 

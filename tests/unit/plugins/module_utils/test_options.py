@@ -65,7 +65,7 @@ def test_profile_region_used_when_region_unset():
     (dict(read_timeout=99999.0), "at most 3600"),
     (dict(retries=-1), "retries -1 is out of range"),
     (dict(retries=21), "from 0 to 20"),
-    (dict(ca_bundle="/nonexistent/ca.pem"), "ca_bundle /nonexistent/ca.pem is not a file"),
+    (dict(ca_bundle="/nonexistent/ca.pem"), "ca_bundle '/nonexistent/ca.pem' does not exist"),
 ])
 def test_invalid_settings(overrides, fragment):
     with pytest.raises(OptionError) as caught:
