@@ -24,6 +24,10 @@ OTHER = "other"
 # Kinds that a later attempt may cure. Everything else fails at once.
 RETRYABLE_KINDS = frozenset((TRANSIENT, CONNECTION))
 
+# Reasons for not retrying a retryable error again, as ApiError.stop_reason.
+STOP_ATTEMPTS = "attempts"
+STOP_TIME = "time"
+
 EXACT_CODES = {
     "Forbidden.Opened": ALREADY_DONE,
     "InternalError": TRANSIENT,
@@ -63,12 +67,23 @@ CONNECTION_MARKERS = (
     "ReadTimeout",
     "BrokenPipe",
 )
+# Transport failures that happen before a request is sent (urllib3's NewConnectionError and
+# ConnectTimeoutError): the server cannot have acted on it.
+NOT_SENT_MARKERS = ("NewConnectionError", "Failed to establish a new connection", "ConnectTimeoutError",
+                    "connect timeout=")
 NAME_RESOLUTION_MARKERS = ("NameResolutionError", "Name or service not known", "nodename nor servname", "getaddrinfo failed")
 
 
 @dataclass
 class ApiError(Exception):
-    """A failed API call, classified, with the fields a module result reports."""
+    """A failed API call, classified, with the fields a module result reports.
+
+    `may_have_acted` is true when the request may have reached the server and taken effect although
+    the caller saw a failure: a read timeout, a connection lost after sending, or a 5xx other than
+    throttling. `earlier_attempt_may_have_acted` is set by the retry loop when that was true of an
+    attempt before the last one. `stop_reason` is the reason retrying stopped (STOP_* above, None when
+    the error is not retryable), and `next_delay` is the wait the time budget refused.
+    """
 
     kind: str
     message: str
@@ -81,6 +96,10 @@ class ApiError(Exception):
     attempts: int = 1
     elapsed: float = 0.0
     exhausted: bool = False
+    may_have_acted: bool = False
+    earlier_attempt_may_have_acted: bool = False
+    stop_reason: Optional[str] = None
+    next_delay: Optional[float] = None
 
     def __str__(self):
         return self.message
@@ -126,15 +145,25 @@ def classify_exception(exc):
     retry_after_ms = _as_int(getattr(exc, "retry_after", None))
     retry_after = retry_after_ms / 1000.0 if retry_after_ms and retry_after_ms > 0 else None
 
+    kind = classify_code(code, http_status)
     return ApiError(
-        kind=classify_code(code, http_status),
+        kind=kind,
         message=str(server_message),
         code=code,
         http_status=http_status,
         request_id=request_id,
         recommend=data.get("Recommend") or None,
         retry_after=retry_after,
+        may_have_acted=_server_error_may_have_acted(kind, code, http_status),
     )
+
+
+def _server_error_may_have_acted(kind, code, http_status):
+    # Throttling and ServiceUnavailable reject a request before it is processed, but an InternalError
+    # or another 5xx may come after the work was done.
+    if kind != TRANSIENT or http_status is None or http_status < 500:
+        return False
+    return not code.startswith(("Throttling", "ServiceUnavailable"))
 
 
 # The readable part of a transport error, most specific first.
@@ -157,7 +186,8 @@ def _classify_transport(exc):
     if any(marker in text for marker in NAME_RESOLUTION_MARKERS):
         return ApiError(kind=OTHER, message="the endpoint's host name could not be resolved (%s)" % reason)
     if any(marker in text for marker in CONNECTION_MARKERS):
-        return ApiError(kind=CONNECTION, message=reason)
+        sent = not any(marker in text for marker in NOT_SENT_MARKERS)
+        return ApiError(kind=CONNECTION, message=reason, may_have_acted=sent)
 
     # NOTE: a reply that is not JSON (a proxy's HTML error page, or an endpoint that is not an OpenAPI
     # service) reaches us without its HTTP status, so it is not retried.

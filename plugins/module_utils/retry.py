@@ -10,7 +10,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from ansible_collections.alicloud.kms.plugins.module_utils.errors import ApiError
+from ansible_collections.alicloud.kms.plugins.module_utils.errors import STOP_ATTEMPTS, STOP_TIME, ApiError
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,12 @@ def call_with_retries(operation, policy, sleep=time.sleep, clock=time.monotonic,
     """Call `operation()` until it succeeds or the policy runs out.
 
     `operation` returns a value or raises ApiError. Returns (value, attempts). Raises the last ApiError,
-    with `attempts` and `elapsed` set, when it is not retryable or the policy is spent.
+    with `attempts`, `elapsed`, `stop_reason` and `earlier_attempt_may_have_acted` set, when it is not
+    retryable or the policy is spent.
     """
     started = clock()
     attempt = 0
+    earlier_may_have_acted = False
 
     while True:
         attempt += 1
@@ -50,21 +52,25 @@ def call_with_retries(operation, policy, sleep=time.sleep, clock=time.monotonic,
         except ApiError as error:
             elapsed = clock() - started
             retry_number = attempt - 1
+            error.earlier_attempt_may_have_acted = earlier_may_have_acted
 
             if not error.retryable:
-                raise _annotate(error, attempt, elapsed, exhausted=False)
+                raise _annotate(error, attempt, elapsed, stop_reason=None)
             if retry_number >= policy.retries:
-                raise _annotate(error, attempt, elapsed, exhausted=True)
+                raise _annotate(error, attempt, elapsed, stop_reason=STOP_ATTEMPTS)
 
             delay = error.retry_after if error.retry_after else backoff_delay(policy, retry_number, rng)
             if elapsed + delay > policy.max_elapsed:
-                raise _annotate(error, attempt, elapsed, exhausted=True)
+                error.next_delay = delay
+                raise _annotate(error, attempt, elapsed, stop_reason=STOP_TIME)
 
+            earlier_may_have_acted = earlier_may_have_acted or error.may_have_acted
             sleep(delay)
 
 
-def _annotate(error, attempts, elapsed, exhausted):
+def _annotate(error, attempts, elapsed, stop_reason):
     error.attempts = attempts
     error.elapsed = elapsed
-    error.exhausted = exhausted and error.retryable
+    error.exhausted = stop_reason is not None
+    error.stop_reason = stop_reason
     return error

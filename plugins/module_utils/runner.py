@@ -14,11 +14,13 @@ from ansible_collections.alicloud.kms.plugins.module_utils.errors import (
     CONNECTION,
     CREDENTIALS,
     PERMISSION,
+    STOP_TIME,
     TLS,
     TRANSIENT,
     ApiError,
 )
 from ansible_collections.alicloud.kms.plugins.module_utils.options import OptionError, connection_settings
+from ansible_collections.alicloud.kms.plugins.module_utils.retry import RetryPolicy
 
 
 # The RAM action each API operation needs, for permission errors.
@@ -111,12 +113,15 @@ def failure_message(error, action, source, settings):
                 % (action, settings.endpoint_url, server))
 
     attempts = _attempts_text(error)
+    stopped = _stop_text(error)
+    maybe_done = _maybe_done_text(error, action)
     if error.kind == CONNECTION:
-        return ("%s to %s failed %s: %s. Check the endpoint, region and network (proxy variables "
-                "included), then run again" % (action, settings.endpoint_url, attempts, server))
+        return ("%s to %s failed %s: %s.%s Check the endpoint, region and network (proxy variables "
+                "included), then run again.%s" % (action, settings.endpoint_url, attempts, server, stopped, maybe_done))
     if error.kind == TRANSIENT:
-        return ("%s failed %s%s: %s. The service is throttling or unavailable: run again later, or raise "
-                "retries" % (action, attempts, code, server))
+        advice = "run again later" if error.stop_reason == STOP_TIME else "run again later, or raise retries"
+        return ("%s failed %s%s: %s.%s The service is throttling or unavailable: %s.%s"
+                % (action, attempts, code, server, stopped, advice, maybe_done))
 
     http_status = " HTTP %s" % error.http_status if error.http_status else ""
     return "%s failed%s%s: %s" % (action, code, http_status, server)
@@ -127,6 +132,24 @@ def _attempts_text(error):
     elapsed = getattr(error, "elapsed", 0.0)
     noun = "attempt" if attempts == 1 else "attempts"
     return "after %d %s over %.1f s" % (attempts, noun, elapsed)
+
+
+def _stop_text(error):
+    if error.stop_reason != STOP_TIME:
+        return ""
+    limit = RetryPolicy().max_elapsed
+    if error.retry_after:
+        return (" Retrying stopped because the server asked to wait %.1f s (x-acs-retry-after), which would pass "
+                "the %.0f s time limit for retries." % (error.next_delay, limit))
+    return (" Retrying stopped because the next wait of %.1f s would pass the %.0f s time limit for retries."
+            % (error.next_delay, limit))
+
+
+def _maybe_done_text(error, action):
+    if action != "OpenKmsService" or not (error.may_have_acted or error.earlier_attempt_may_have_acted):
+        return ""
+    return (" A reply was lost, so KMS may have been activated all the same: the next run reports the "
+            "account's status.")
 
 
 def _capitalised(text):

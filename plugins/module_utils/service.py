@@ -33,6 +33,12 @@ UNUSABLE_WARNINGS = {
                "was changed.",
 }
 
+LOST_REPLY_WARNING = (
+    "The reply to an OpenKmsService attempt was lost (timeout, dropped connection or server error), and the "
+    "retry found KMS already activated. This run most likely activated it, so it reports a change. If "
+    "another run activated the account at the same moment, both report a change."
+)
+
 
 @dataclass
 class ServiceResult:
@@ -60,8 +66,11 @@ def read_kms_service(api, check_mode=False):
 def ensure_kms_service(api, check_mode):
     """Activate KMS when the account is NotEnabled; otherwise leave it as it is.
 
-    Only NotEnabled can be activated. OpenKmsService answers Forbidden.Opened when another run
-    activated the account between our probe and our call: that is success with changed=False.
+    Only NotEnabled can be activated. OpenKmsService returns Forbidden.Opened when the account was
+    activated between our probe and our call. When our first attempt got that answer, another run
+    activated it: success with changed=False. When an earlier attempt of ours failed in a way that
+    may have taken effect (its reply was lost), our own call most likely activated it: success with
+    changed=True and a warning, because an activation this run caused must not go unreported.
     """
     before = api.describe_account_kms_status()
 
@@ -82,9 +91,22 @@ def ensure_kms_service(api, check_mode):
     except ApiError as error:
         if error.kind != ALREADY_DONE:
             raise
+        if error.earlier_attempt_may_have_acted:
+            return _lost_reply(api, before)
         return _lost_race(api)
 
     return ServiceResult(changed=True, account_status=ENABLED, status_before=before, outcome=ACTIVATED)
+
+
+def _lost_reply(api, before):
+    status = api.describe_account_kms_status()
+    return ServiceResult(
+        changed=True,
+        account_status=status,
+        status_before=before,
+        outcome=ACTIVATED if status == ENABLED else _outcome_of(status),
+        warnings=[LOST_REPLY_WARNING] + _warnings_for(status),
+    )
 
 
 def _lost_race(api):
