@@ -7,12 +7,53 @@ import cost and without the SDK installed. Credentials are resolved on the first
 sources (assume role, the ECS instance role) need the network.
 """
 
+import os
+import threading
+from contextlib import contextmanager
+
 from ansible_collections.alicloud.kms.plugins.module_utils.errors import CREDENTIALS, ApiError, classify_exception
 from ansible_collections.alicloud.kms.plugins.module_utils.retry import RetryPolicy, call_with_retries
 
 
 SDK_PACKAGES = "alibabacloud-kms20160120 and alibabacloud-tea-openapi"
 USER_AGENT = "AnsibleCollection/alicloud.kms"
+
+
+# darabonba-core 1.0.9 and Tea print every request and reply, headers included (the STS token and
+# the signature), through a logger that writes to stderr when this variable is "sdk". They read it
+# at each request.
+SDK_DEBUG_VARIABLE = "DEBUG"
+SDK_DEBUG_VALUE = "sdk"
+
+_sdk_debug_lock = threading.Lock()
+_sdk_debug_depth = 0
+_sdk_debug_saved = None
+
+
+@contextmanager
+def sdk_debug_disabled():
+    """Hide DEBUG=sdk from the SDK while the block runs, then put it back.
+
+    The variable is removed only while at least one block is running, in any thread, so the rest of
+    the process (an in-process task shares it with ansible-core) sees the user's environment.
+    """
+    global _sdk_debug_depth, _sdk_debug_saved
+
+    with _sdk_debug_lock:
+        if _sdk_debug_depth == 0:
+            value = os.environ.get(SDK_DEBUG_VARIABLE)
+            if value is not None and value.lower() == SDK_DEBUG_VALUE:
+                _sdk_debug_saved = os.environ.pop(SDK_DEBUG_VARIABLE)
+        _sdk_debug_depth += 1
+
+    try:
+        yield
+    finally:
+        with _sdk_debug_lock:
+            _sdk_debug_depth -= 1
+            if _sdk_debug_depth == 0 and _sdk_debug_saved is not None:
+                os.environ[SDK_DEBUG_VARIABLE] = _sdk_debug_saved
+                _sdk_debug_saved = None
 
 
 class SdkMissing(ImportError):
@@ -102,7 +143,8 @@ class Transport:
         def attempt():
             self.attempts += 1
             try:
-                response = method(self.runtime)
+                with sdk_debug_disabled():
+                    response = method(self.runtime)
             except self.sdk.CredentialException as error:
                 source = describe_source() if describe_source else "the credential provider"
                 raise ApiError(kind=CREDENTIALS, code="InvalidCredentials",

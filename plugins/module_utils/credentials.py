@@ -17,6 +17,7 @@ import os
 import re
 
 from ansible_collections.alicloud.kms.plugins.module_utils import cli_profile, ecs_metadata, sts
+from ansible_collections.alicloud.kms.plugins.module_utils.client import sdk_debug_disabled
 from ansible_collections.alicloud.kms.plugins.module_utils.errors import CREDENTIALS, ApiError, classify_exception
 from ansible_collections.alicloud.kms.plugins.module_utils.options import (
     OptionError,
@@ -207,7 +208,8 @@ class DefaultChain:
     def resolve(self, transport):
         sdk = transport.sdk
         try:
-            credential = sdk.CredentialClient().get_credential()
+            with sdk_debug_disabled():
+                credential = sdk.CredentialClient().get_credential()
         except sdk.CredentialException as error:
             raise ApiError(kind=CREDENTIALS, code="InvalidCredentials", action=DEFAULT_CHAIN_LOOKUP,
                            message="it found none (%s). Set access_key and secret_key, profile, or ecs_role_name"
