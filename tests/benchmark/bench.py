@@ -9,8 +9,9 @@ vars, ansible_connection=local and ansible_python_interpreter={{ ansible_playboo
 size and fork count the script runs three playbooks over the same inventory, one after the other:
 ansible.builtin.ping, alicloud_kms_service on the module path (alicloud_kms_in_process=false) and on
 the default path, which is in-process. It reports each wall time and the ratios to ping, taking the
-median of --repeat rounds, and the CPU time of each run as a check that does not depend on other load. It then times one ad hoc run of each against ansible localhost -m
-ansible.builtin.ping, and counts the API calls per account from the emulator's call log.
+median of --repeat rounds, and the CPU time of each run as a check that does not depend on other
+load. It then times one ad hoc run of each against ansible localhost -m ansible.builtin.ping, and
+counts the API calls per account from the emulator's call log.
 
 Nothing leaves 127.0.0.1: the proxy variables are cleared and the ECS metadata lookup is disabled.
 """
