@@ -46,7 +46,9 @@ attributes:
 seealso:
   - module: alicloud.kms.alicloud_kms_service_info
   - ref: ansible_collections.alicloud.kms.account_bootstrap_role
-    description: The role alicloud.kms.account_bootstrap activates KMS in every member account of an organisation and reports each outcome. Read it with C(ansible-doc -t role alicloud.kms.account_bootstrap).
+    description: >-
+      The role alicloud.kms.account_bootstrap activates KMS in every member account of an organisation and
+      reports each outcome. Read it with C(ansible-doc -t role alicloud.kms.account_bootstrap).
   - name: OpenKmsService in OpenAPI Explorer
     description: The activation call, with its parameters and error codes.
     link: https://api.aliyun.com/#product=Kms&api=OpenKmsService&type=RPC&version=2016-01-20

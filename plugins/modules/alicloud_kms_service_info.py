@@ -40,7 +40,9 @@ attributes:
 seealso:
   - module: alicloud.kms.alicloud_kms_service
   - ref: ansible_collections.alicloud.kms.account_bootstrap_role
-    description: The role alicloud.kms.account_bootstrap activates KMS in every member account of an organisation and reports each outcome. Read it with C(ansible-doc -t role alicloud.kms.account_bootstrap).
+    description: >-
+      The role alicloud.kms.account_bootstrap activates KMS in every member account of an organisation and
+      reports each outcome. Read it with C(ansible-doc -t role alicloud.kms.account_bootstrap).
   - name: DescribeAccountKmsStatus in OpenAPI Explorer
     description: The status call, with its response fields and error codes.
     link: https://api.aliyun.com/#product=Kms&api=DescribeAccountKmsStatus&type=RPC&version=2016-01-20
