@@ -22,7 +22,6 @@ from ansible_collections.alicloud.kms.plugins.module_utils.errors import CREDENT
 from ansible_collections.alicloud.kms.plugins.module_utils.options import (
     OptionError,
     check_credential_text,
-    parse_url,
     require_text,
 )
 

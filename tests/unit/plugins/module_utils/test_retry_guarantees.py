@@ -65,7 +65,7 @@ def test_jitter_spreads_over_whole_range(retry_number, ceiling):
     rng = random.Random(retry_number)
     policy = RetryPolicy()
 
-    delays = [backoff_delay(policy, retry_number, rng=rng.random) for _ in range(SAMPLES)]
+    delays = [backoff_delay(policy, retry_number, rng=rng.random) for _sample in range(SAMPLES)]
 
     assert min(delays) >= 0.0
     assert max(delays) <= ceiling
@@ -80,7 +80,7 @@ def test_jitter_quartiles_even():
     rng = random.Random(7)
     policy = RetryPolicy()
 
-    delays = [backoff_delay(policy, 3, rng=rng.random) for _ in range(SAMPLES)]
+    delays = [backoff_delay(policy, 3, rng=rng.random) for _sample in range(SAMPLES)]
     counts = [sum(1 for delay in delays if low <= delay < low + 1.0) for low in (0.0, 1.0, 2.0, 3.0)]
 
     for count in counts:
