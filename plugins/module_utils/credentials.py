@@ -165,10 +165,15 @@ class CliProfile:
             return "the aliyun CLI profile %s" % (self.name or "(current)")
         if profile.mode == "EcsRamRole":
             return "the ECS RAM role '%s' from %s" % (profile.get("ram_role_name"), profile.describe())
-        key = "the access key %s from %s" % (mask_key_id(profile.get("access_key_id")), profile.describe())
         if profile.mode == "RamRoleArn":
-            return "the role %s assumed with %s" % (profile.get("ram_role_arn"), key)
-        return key
+            return "the role %s assumed with %s" % (profile.get("ram_role_arn"), self.describe_caller())
+        return self.describe_caller()
+
+    def describe_caller(self):
+        """Name the identity that signs the first request, the one that calls AssumeRole in RamRoleArn mode."""
+        if self.profile is None or self.profile.mode == "EcsRamRole":
+            return self.describe()
+        return "the access key %s from %s" % (mask_key_id(self.profile.get("access_key_id")), self.profile.describe())
 
     def credentials_hint(self):
         return "update %s with 'aliyun configure --profile %s'" % (self.profile.describe(), self.profile.name)
@@ -262,6 +267,10 @@ class AssumedRole:
 
     def describe(self):
         return "the role %s assumed with %s" % (self.role_arn, self.base.describe())
+
+    def describe_caller(self):
+        """Name the base identity, the one that calls AssumeRole."""
+        return self.base.describe()
 
     def credentials_hint(self):
         return "check the base credentials (%s) and the role" % self.base.credentials_hint()

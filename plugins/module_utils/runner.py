@@ -96,11 +96,16 @@ def failure_message(error, action, source, settings):
         return ("%s was rejected%s for %s: %s. Server message: %s"
                 % (action, code, source.describe(), source.credentials_hint(), server))
 
+    if error.kind == PERMISSION and action == "AssumeRole":
+        caller = getattr(source, "describe_caller", source.describe)()
+        return ("%s is not allowed to assume the role%s: grant that identity the RAM action sts:AssumeRole, and "
+                "make the role's trust policy trust its account. Server message: %s"
+                % (_capitalised(caller), code, server))
+
     if error.kind == PERMISSION:
         ram_action = RAM_ACTIONS.get(action, "the KMS action")
-        trust = " and make the role's trust policy trust that identity's account" if action == "AssumeRole" else ""
-        return ("%s is not allowed to call %s%s: grant the RAM action %s to that identity%s. Server message: %s"
-                % (_capitalised(source.describe()), action, code, ram_action, trust, server))
+        return ("%s is not allowed to call %s%s: grant the RAM action %s to that identity. Server message: %s"
+                % (_capitalised(source.describe()), action, code, ram_action, server))
 
     if error.kind == ACCOUNT:
         return ("KMS cannot be activated on this account%s: the account has not completed real-name "

@@ -228,7 +228,10 @@ class TestAssumeRole:
 
         assert run.rc != 0
         assert run.result["error_code"] == "NoPermission"
-        assert "is not allowed to call AssumeRole" in run.result["msg"]
+        assert run.result["msg"].startswith("The access key %s...%s from the environment variable "
+                                            "ALIBABA_CLOUD_ACCESS_KEY_ID is not allowed to assume the role"
+                                            % (outsider.key_id[:4], outsider.key_id[-4:]))
+        assert "sts:AssumeRole" in run.result["msg"]
         assert "trust policy" in run.result["msg"]
         assert accounts_called(emulator) == []
 
