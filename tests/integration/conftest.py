@@ -1,7 +1,9 @@
 """Run the real `ansible` and `ansible-playbook` commands against the KMS emulator.
 
-Every run is scanned for the secrets and tokens the test created: a test fails the moment one of them
-shows up in any output, at any verbosity.
+Every run is scanned for the secrets and tokens the test created or the emulator issued, and for every
+request signature the emulator received: a test fails the moment one of them shows up in any output, at
+any verbosity. The scan covers stdout and stderr, the task result `module()` reads, the ANSIBLE_LOG_PATH
+file when the run sets one, and the account_bootstrap role's report files anywhere under the test's folder.
 
 The `ansible` fixture runs each test twice, once on each execution path: in-process on the controller
 (the default for localhost) and as an ordinary module (forced with alicloud_kms_in_process=false). Every
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 import pytest
@@ -36,6 +39,9 @@ MODULE = "module"
 # The collection's User-Agent, and the marker the in-process path adds to it.
 COLLECTION_AGENT = "AnsibleCollection/alicloud.kms"
 IN_PROCESS_AGENT = COLLECTION_AGENT + " (in-process)"
+
+# Files the account_bootstrap role writes on the controller, scanned after every run.
+REPORT_FILES = ("kms-bootstrap-report.json", "kms-bootstrap-report.md")
 
 RECAP = re.compile(r"^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=\d+\s+"
                    r"failed=(?P<failed>\d+)", re.MULTILINE)
@@ -121,7 +127,8 @@ class Ansible:
             ALIBABA_CLOUD_ECS_METADATA_DISABLED="true",
         )
         env.update(extra or {})
-        return env
+        # A None value in `extra` removes the variable, for tests of an environment without it.
+        return {name: value for name, value in env.items() if value is not None}
 
     def module(self, name, args=None, keys=None, env=None, check=False, diff=False, verbosity=0,
                endpoint=True):
@@ -138,7 +145,9 @@ class Ansible:
 
         result_file = tree / "localhost"
         if result_file.exists():
-            run.result = json.loads(result_file.read_text())
+            result_text = result_file.read_text()
+            self.assert_no_secrets(result_text)
+            run.result = json.loads(result_text)
         return run
 
     def playbook(self, text, keys=None, env=None, check=False, diff=False, verbosity=0, inventory=None,
@@ -183,6 +192,7 @@ class Ansible:
         run.paths = self.paths_since(started)
 
         self.assert_no_secrets(run.output)
+        self.assert_files_have_no_secrets(extra.get("ANSIBLE_LOG_PATH"))
         if self.path is not None:
             assert run.paths <= {self.path}, "expected calls from the %s path only, got %s" % (self.path, run.paths)
         return run
@@ -205,9 +215,25 @@ class Ansible:
                 issued.update((credential.secret, credential.token))
         return self.secrets | issued
 
+    def leak_markers(self):
+        """Return every value no output may contain: secrets, tokens, metadata session tokens and signatures."""
+        store = self.emulator.store
+        with store.lock:
+            session_tokens = set(store.metadata_tokens)
+        return self.known_secrets() | session_tokens | self.emulator.signatures()
+
     def assert_no_secrets(self, text):
-        leaked = [secret for secret in self.known_secrets() if secret and secret in text]
-        assert not leaked, "a secret or token appeared in the output:\n%s" % text
+        leaked = [secret for secret in self.leak_markers() if secret and secret in text]
+        assert not leaked, "a secret, token or signature appeared in the output:\n%s" % text
+
+    def assert_files_have_no_secrets(self, log_path=None):
+        """Scan the files a run wrote besides its output: the ANSIBLE_LOG_PATH file and bootstrap reports."""
+        paths = [path for name in REPORT_FILES for path in self.tmp_path.rglob(name)]
+        if log_path:
+            paths.append(Path(log_path))
+        for path in paths:
+            if path.is_file():
+                self.assert_no_secrets(path.read_text(errors="replace"))
 
 
 @pytest.fixture(params=[IN_PROCESS, MODULE])
