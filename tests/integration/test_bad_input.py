@@ -24,8 +24,9 @@ class Case:
 
     Strings in `args`, `env` and `expect` may use the placeholders {endpoint} (the emulator's HTTP URL),
     {sts} (its HTTPS URL), {metadata}, {tmp} (the test's folder), {key_id} and {masked_key} (the
-    account's key id and its masked form), {key_head} and {key_tail} (its first ten characters and the rest). `keys` gives the account's AccessKey pair through the
-    environment. `files` maps names under {tmp} to contents written before the run, with `modes`.
+    account's key id and its masked form), {key_head} and {key_tail} (its first ten characters and the
+    rest). `keys` gives the account's AccessKey pair through the environment. `files` maps names under
+    {tmp} to contents written before the run, with `modes`.
     """
 
     id: str
@@ -75,13 +76,17 @@ CASES = [
 
     # Malformed regions and endpoints
     Case("region-underscore", {"region": "cn_hangzhou"}, ("region", "'cn_hangzhou'", "use an id such as cn-hangzhou")),
-    Case("endpoint-scheme", {"endpoint": "ftp://127.0.0.1:21"}, ("endpoint", "'ftp://127.0.0.1:21'", "use http:// or https://")),
+    Case("endpoint-scheme", {"endpoint": "ftp://127.0.0.1:21"},
+         ("endpoint", "'ftp://127.0.0.1:21'", "use http:// or https://")),
     Case("endpoint-no-host", {"endpoint": "http://"}, ("endpoint", "'http://'", "has no host", "use a form such as")),
-    Case("endpoint-path", {"endpoint": "{endpoint}/kms"}, ("endpoint", "{endpoint}/kms", "give only the scheme, host and port")),
+    Case("endpoint-path", {"endpoint": "{endpoint}/kms"},
+         ("endpoint", "{endpoint}/kms", "give only the scheme, host and port")),
     Case("endpoint-query", {"endpoint": "{endpoint}?Action=OpenKmsService"},
          ("endpoint", "{endpoint}?Action=OpenKmsService", "give only the scheme, host and port")),
-    Case("endpoint-bad-port", {"endpoint": "http://127.0.0.1:port"}, ("endpoint", "'http://127.0.0.1:port'", "not a valid URL")),
-    Case("endpoint-port-zero", {"endpoint": "http://127.0.0.1:0"}, ("endpoint", "'http://127.0.0.1:0'", "give a port from 1 to 65535")),
+    Case("endpoint-bad-port", {"endpoint": "http://127.0.0.1:port"},
+         ("endpoint", "'http://127.0.0.1:port'", "not a valid URL")),
+    Case("endpoint-port-zero", {"endpoint": "http://127.0.0.1:0"},
+         ("endpoint", "'http://127.0.0.1:0'", "give a port from 1 to 65535")),
 
     # Retries and timeouts out of range
     Case("retries-negative", {"retries": -1}, ("retries -1 is out of range", "give a whole number from 0 to 20")),
@@ -92,17 +97,21 @@ CASES = [
     # Assume role
     Case("role-arn-aws", {"assume_role": {"role_arn": "arn:aws:iam::123456789012:role/admin"}, "sts_endpoint": "{sts}"},
          ("role_arn", "'arn:aws:iam::123456789012:role/admin'", "acs:ram::<account id>:role/<role name>")),
-    Case("role-arn-user", {"assume_role": {"role_arn": "acs:ram::1234567890123456:user/alice"}, "sts_endpoint": "{sts}"},
+    Case("role-arn-user",
+         {"assume_role": {"role_arn": "acs:ram::1234567890123456:user/alice"}, "sts_endpoint": "{sts}"},
          ("role_arn", "'acs:ram::1234567890123456:user/alice'", "acs:ram::<account id>:role/<role name>")),
-    Case("role-arn-env", {}, ("role_arn", "'admin'", "ALICLOUD_ASSUME_ROLE_ARN", "acs:ram::<account id>:role/<role name>"),
+    Case("role-arn-env", {},
+         ("role_arn", "'admin'", "ALICLOUD_ASSUME_ROLE_ARN", "acs:ram::<account id>:role/<role name>"),
          env={"ALICLOUD_ASSUME_ROLE_ARN": "admin", "ALIBABA_CLOUD_STS_ENDPOINT": "{sts}"}),
     Case("session-name-short", {"assume_role": {"role_arn": ROLE_ARN, "session_name": "a"}, "sts_endpoint": "{sts}"},
          ("session_name", "'a'", "use 2 to 64 letters")),
-    Case("session-name-space", {"assume_role": {"role_arn": ROLE_ARN, "session_name": "kms run"}, "sts_endpoint": "{sts}"},
+    Case("session-name-space",
+         {"assume_role": {"role_arn": ROLE_ARN, "session_name": "kms run"}, "sts_endpoint": "{sts}"},
          ("session_name", "'kms run'", "use 2 to 64 letters")),
     Case("duration-short", {"assume_role": {"role_arn": ROLE_ARN, "session_duration": 600}, "sts_endpoint": "{sts}"},
          ("session_duration 600", "out of range", "from 900 to 43200")),
-    Case("policy-not-json", {"assume_role": {"role_arn": ROLE_ARN, "policy": "allow everything"}, "sts_endpoint": "{sts}"},
+    Case("policy-not-json",
+         {"assume_role": {"role_arn": ROLE_ARN, "policy": "allow everything"}, "sts_endpoint": "{sts}"},
          ("assume_role.policy", "is not valid JSON", "give a RAM policy document")),
     Case("sts-endpoint-scheme", {"assume_role": {"role_arn": ROLE_ARN}, "sts_endpoint": "ftp://127.0.0.1:21"},
          ("sts_endpoint", "'ftp://127.0.0.1:21'", "use http:// or https://")),
@@ -126,11 +135,13 @@ CASES = [
          keys=False, files={"config.json": profile_file(dict(name="default", mode="ChainableRamRoleArn"))}),
     Case("profile-missing-secret", {"shared_credentials_file": "{tmp}/config.json"},
          ("the profile 'default'", "has no access_key_secret", "aliyun configure --profile default --mode AK"),
-         keys=False, files={"config.json": profile_file(dict(name="default", mode="AK", access_key_id="LTAI5tNoSecret00"))}),
+         keys=False,
+         files={"config.json": profile_file(dict(name="default", mode="AK", access_key_id="LTAI5tNoSecret00"))}),
     Case("profile-number-key", {"shared_credentials_file": "{tmp}/config.json"},
          ("access_key_id", "type int", "must be a string", "aliyun configure --profile default"),
-         keys=False, files={"config.json": profile_file(dict(name="default", mode="AK", access_key_id=12345,
-                                                                 access_key_secret="x" * 30))}),
+         keys=False,
+         files={"config.json": profile_file(dict(name="default", mode="AK", access_key_id=12345,
+                                                 access_key_secret="x" * 30))}),
     Case("profile-file-directory", {"shared_credentials_file": "{tmp}"},
          ("{tmp}", "is a directory", "set shared_credentials_file to the path of the config.json")),
     Case("profile-without-home", {"profile": "default"},
@@ -144,7 +155,8 @@ CASES = [
     # CA bundles
     Case("ca-bundle-missing", {"ca_bundle": "{tmp}/missing.pem"},
          ("ca_bundle", "'{tmp}/missing.pem'", "does not exist", "give the path of a PEM file")),
-    Case("ca-bundle-directory", {"ca_bundle": "{tmp}"}, ("ca_bundle", "'{tmp}'", "is a directory", "give the path of a PEM file")),
+    Case("ca-bundle-directory", {"ca_bundle": "{tmp}"},
+         ("ca_bundle", "'{tmp}'", "is a directory", "give the path of a PEM file")),
     Case("ca-bundle-not-pem", {"ca_bundle": "{tmp}/ca.txt"},
          ("ca_bundle", "'{tmp}/ca.txt'", "contains no PEM certificate", "give the path of a PEM file"),
          files={"ca.txt": "trust me\n"}),
@@ -178,10 +190,12 @@ def masked(key_id):
     return "%s...%s" % (key_id[:4], key_id[-4:])
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(case, id=case.id, marks=pytest.mark.skipif(case.skip_reason is not None, reason=case.skip_reason or ""))
-    for case in CASES
-])
+def as_param(case):
+    skip = pytest.mark.skipif(case.skip_reason is not None, reason=case.skip_reason or "")
+    return pytest.param(case, id=case.id, marks=skip)
+
+
+@pytest.mark.parametrize("case", [as_param(case) for case in CASES])
 def test_bad_input(ansible, emulator, tmp_path, case):
     keys = ansible.new_account("NotEnabled")
     context = dict(endpoint=emulator.http_url, sts=emulator.https_url, metadata=emulator.metadata_url, tmp=tmp_path,
