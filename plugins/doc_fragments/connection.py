@@ -72,7 +72,7 @@ options:
         for a run over many accounts that may meet throttling.
       - Throttling, server errors (HTTP 5xx), dropped connections and timeouts are retried with capped
         exponential backoff and full jitter, or after the wait the server asks for in C(x-acs-retry-after).
-        No retry starts after 60 seconds from the first attempt.
+        A retry whose wait would end more than 60 seconds after the first attempt is not made.
       - Credential, permission and account errors are never retried.
     type: int
     default: 5

@@ -19,7 +19,8 @@ class RetryPolicy:
 
     `retries` counts the attempts after the first. Delays are in seconds: the n-th retry waits a random
     time between 0 and min(max_delay, base_delay * 2**n), unless the server asked for a wait with
-    x-acs-retry-after. No retry starts once `max_elapsed` seconds have passed since the first attempt.
+    x-acs-retry-after. A retry whose wait would end more than `max_elapsed` seconds after the first attempt
+    is not made.
     """
 
     retries: int = 5
