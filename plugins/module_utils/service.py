@@ -53,14 +53,7 @@ class ServiceResult:
 
 def read_kms_service(api, check_mode=False):
     """Report the account's KMS status without changing it, in check mode or not."""
-    status = api.describe_account_kms_status()
-    return ServiceResult(
-        changed=False,
-        account_status=status,
-        status_before=status,
-        outcome=_outcome_of(status),
-        warnings=_warnings_for(status),
-    )
+    return _unchanged(api.describe_account_kms_status())
 
 
 def ensure_kms_service(api, check_mode):
@@ -75,13 +68,7 @@ def ensure_kms_service(api, check_mode):
     before = api.describe_account_kms_status()
 
     if before != NOT_ENABLED:
-        return ServiceResult(
-            changed=False,
-            account_status=before,
-            status_before=before,
-            outcome=_outcome_of(before),
-            warnings=_warnings_for(before),
-        )
+        return _unchanged(before)
 
     if check_mode:
         return ServiceResult(changed=True, account_status=ENABLED, status_before=before, outcome=WOULD_ACTIVATE)
@@ -93,7 +80,7 @@ def ensure_kms_service(api, check_mode):
             raise
         if error.earlier_attempt_may_have_acted:
             return _lost_reply(api, before)
-        return _lost_race(api)
+        return _unchanged(api.describe_account_kms_status())
 
     return ServiceResult(changed=True, account_status=ENABLED, status_before=before, outcome=ACTIVATED)
 
@@ -109,8 +96,7 @@ def _lost_reply(api, before):
     )
 
 
-def _lost_race(api):
-    status = api.describe_account_kms_status()
+def _unchanged(status):
     return ServiceResult(
         changed=False,
         account_status=status,
