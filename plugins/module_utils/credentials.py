@@ -1,6 +1,6 @@
 # Copyright: contributors to the alicloud.kms collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Where a module's Alibaba Cloud credentials come from.
+"""Credential sources for the modules: keys, CLI profiles, the ECS role, the default chain and assume role.
 
 Each source is a small class with the same two steps: `validate()` checks its own options without
 touching the network, and `resolve(transport)` returns the keyword arguments for the SDK's Config
@@ -58,7 +58,7 @@ def mask_key_id(key_id):
 
 
 def value_origin(value, env_names):
-    """Return ENVIRONMENT when an environment variable holds `value`, OPTION when it is set otherwise, or None."""
+    """Return ENVIRONMENT when an environment variable contains `value`, OPTION when it is set otherwise, or None."""
     if value is None:
         return None
     if any(os.environ.get(name) == value for name in env_names):
@@ -67,7 +67,7 @@ def value_origin(value, env_names):
 
 
 def origin_text(option, value, env_names):
-    """Name where an option's value came from: an environment variable that holds it, or the option."""
+    """Return where an option's value came from: the environment variable that contains it, or the option."""
     for name in env_names:
         if os.environ.get(name) == value:
             return "the environment variable %s" % name

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Temporary credentials of the ECS instance RAM role, from the instance metadata service.
 
-The hardened flow first asks for a session token (PUT /latest/api/token), then reads the role's
+The hardened flow first requests a session token (PUT /latest/api/token), then reads the role's
 credentials with that token. When the token request fails, the plain flow without a token is used,
 unless ALIBABA_CLOUD_IMDSV1_DISABLED is true. Requests bypass any proxy and use short timeouts,
 because the metadata service answers only on the instance itself.
@@ -64,18 +64,19 @@ def _request(opener, method, url, headers, role_name):
         raise _http_error(error, url, role_name) from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise ApiError(kind=CONNECTION, message="the metadata service at %s did not answer (%s): the ECS "
+        raise ApiError(kind=CONNECTION, message="the metadata service at %s did not respond (%s): the ECS "
                                                 "role works only on an ECS instance" % (url, reason)) from None
 
 
 def _http_error(error, url, role_name):
     if error.code == 404 and role_name:
         return ApiError(kind=CREDENTIALS, http_status=404,
-                        message="the instance has no RAM role named %r (the metadata service answered 404 for "
+                        message="the instance has no RAM role named %r (the metadata service returned 404 for "
                                 "%s): check ecs_role_name and the role attached to the instance" % (role_name, url))
     kind = TRANSIENT if error.code >= 500 else CREDENTIALS
     return ApiError(kind=kind, http_status=error.code,
-                    message="the metadata service answered HTTP %d for %s" % (error.code, url))
+                    message="the metadata service returned HTTP %d for %s: check ecs_role_name and the instance's RAM role"
+                            % (error.code, url))
 
 
 def _parse_credentials(body, role_name, base):

@@ -42,7 +42,7 @@ LOST_REPLY_WARNING = (
 
 @dataclass
 class ServiceResult:
-    """What a module reports: the status before and after, whether it changed, and warnings."""
+    """The outcome a module reports: status before and after, whether it changed, and warnings."""
 
     changed: bool
     account_status: str
@@ -60,7 +60,7 @@ def ensure_kms_service(api, check_mode):
     """Activate KMS when the account is NotEnabled; otherwise leave it as it is.
 
     Only NotEnabled can be activated. OpenKmsService returns Forbidden.Opened when the account was
-    activated between our probe and our call. When our first attempt got that answer, another run
+    activated between our probe and our call. When our first attempt got that error, another run
     activated it: success with changed=False. When an earlier attempt of ours failed in a way that
     may have taken effect (its reply was lost), our own call most likely activated it: success with
     changed=True and a warning, because an activation this run caused must not go unreported.

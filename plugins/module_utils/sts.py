@@ -50,7 +50,7 @@ def _temporary_credentials(response, role_arn):
     fields = ("AccessKeyId", "AccessKeySecret", "SecurityToken")
     if not isinstance(credentials, dict) or not all(credentials.get(name) for name in fields):
         raise ApiError(kind=OTHER, action="AssumeRole",
-                       message="STS answered AssumeRole for %s without temporary credentials" % role_arn)
+                       message="STS returned no temporary credentials for AssumeRole of %s: check sts_endpoint" % role_arn)
 
     return dict(
         access_key_id=credentials["AccessKeyId"],

@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Choose where a task of the collection runs: in-process on the controller, or as an ordinary module.
 
-In-process is chosen only where it cannot change what the task does: the target is the controller
-itself, the module would run under the controller's own Python, and the module's process would see
-nothing that the controller does not (no task environment, no become, no async). Every other task runs
+In-process is chosen only where it cannot change what the task does. The target must be the controller
+itself, and the module would run under the controller's own Python. The module's process would also
+get nothing that the controller lacks: no task environment, no become and no async. Every other task runs
 the module the ordinary way, and so does every task when the variable alicloud_kms_in_process is false.
 """
 
@@ -28,7 +28,7 @@ DISCOVERY_MODES = ("auto", "auto_legacy", "auto_silent", "auto_legacy_silent")
 
 @dataclass(frozen=True)
 class ExecutionPath:
-    """Where a task runs, and why, for the -vvv output."""
+    """The place a task runs, and the reason, for the -vvv output."""
 
     in_process: bool
     reason: str
